@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux /proc readings: resident memory and CPU time of the server and of PostgreSQL. */
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+export interface MemoryReading {
+  rssBytes: number;
+  /** Peak resident set size since the process started (VmHWM). */
+  peakBytes: number;
+}
+
+export function readMemory(pid: number): MemoryReading {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { rssBytes: kilobytes(status, 'VmRSS') * 1024, peakBytes: kilobytes(status, 'VmHWM') * 1024 };
+  } catch {
+    return { rssBytes: Number.NaN, peakBytes: Number.NaN };
+  }
+}
+
+function kilobytes(status: string, field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** User + system CPU seconds a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces; the fields after ")" are fixed (utime, stime are 14 and 15).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds of every local `postgres` process, including ones that exit meanwhile only up to their
+ * last reading. Counts all databases of the cluster: anything else using it during a run inflates it.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return total;
+}
+
+/** CPU seconds the whole machine spent busy (all cores, all processes) so far. */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
+  return (
+    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS
+  );
+}
+
+/** Samples the server's memory every few hundred milliseconds while a phase runs. */
+export class MemorySampler {
+  private timer: NodeJS.Timeout | undefined;
+  peakRssBytes = 0;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 250);
+  }
+
+  stop(): MemoryReading & { sampledPeakRssBytes: number } {
+    clearInterval(this.timer);
+    const last = readMemory(this.pid);
+    this.peakRssBytes = Math.max(this.peakRssBytes, last.rssBytes);
+    return { ...last, sampledPeakRssBytes: this.peakRssBytes };
+  }
+
+  private sample(): void {
+    const { rssBytes } = readMemory(this.pid);
+    if (!Number.isNaN(rssBytes)) this.peakRssBytes = Math.max(this.peakRssBytes, rssBytes);
+  }
+}

@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildMail, rawMail } from '../../../test/support/mail-builder.ts';
+import { autoReplyReason, deliveryReport, isOwnMail } from './email-classifier.ts';
+import { parseEmail } from './mime-message.parser.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const corpus = (name: string) =>
+  readFileSync(path.resolve(here, '../../../../shared/data/email/mail-gem', name));
+
+/** A single-part message with the given body bytes and headers. */
+function single(headers: string, body: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(
+      `From: a@kunde.example\r\nTo: support@shop.example\r\nMIME-Version: 1.0\r\n${headers}\r\n\r\n`,
+    ),
+    body,
+  ]);
+}
+
+describe('parseEmail', () => {
+  it('decodes charsets and transfer encodings', async () => {
+    const latin1 = await parseEmail(
+      single(
+        'Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable',
+        Buffer.from('Sch=F6ne Gr=FC=DFe, bitte r=FCckrufen.=\r\n Danke'),
+      ),
+    );
+    expect(latin1).toMatchObject({ subject: 'Grüße aus Köln', text: 'Schöne Grüße, bitte rückrufen. Danke' });
+
+    const windows = await parseEmail(
+      single(
+        'Subject: =?windows-1252?Q?=93Angebot=94_f=FCr_5_=80?=\r\nContent-Type: text/plain; charset=windows-1252\r\nContent-Transfer-Encoding: base64',
+        Buffer.from(Buffer.from('Preis: 5 \x80 \x96 \x93fair\x94', 'latin1').toString('base64')),
+      ),
+    );
+    expect(windows).toMatchObject({ subject: '“Angebot” für 5 €', text: 'Preis: 5 € – “fair”' });
+
+    const koi8 = await parseEmail(
+      single(
+        'Subject: =?KOI8-R?B?8NLJ18XU?=\r\nContent-Type: text/plain; charset=koi8-r\r\nContent-Transfer-Encoding: 8bit',
+        Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]),
+      ),
+    );
+    expect(koi8).toMatchObject({ subject: 'Привет', text: 'Привет' });
+
+    const utf7 = await parseEmail(
+      single(
+        'Subject: =?utf-7?Q?Gr+APw-+AN8-e?=\r\nContent-Type: text/plain; charset=utf-7',
+        Buffer.from('Sch+APY-ne Gr+APwA3w-e, 1 +- 1'),
+      ),
+    );
+    expect(utf7).toMatchObject({ subject: 'Grüße', text: 'Schöne Grüße, 1 + 1' });
+
+    expect(await parseEmail(corpus('multi_charset/japanese_iso_2022.eml'))).toMatchObject({
+      subject: 'まみむめも',
+      text: expect.stringContaining('すみません。'),
+    });
+    expect((await parseEmail(corpus('multi_charset/japanese_shift_jis.eml'))).text).toContain(
+      'このメールはテスト用のメールです。',
+    );
+    expect((await parseEmail(corpus('multi_charset/ks_c_5601-1987.eml'))).text).toContain('스티해');
+  });
+
+  it('repairs what senders get wrong: raw 8-bit headers, double-decoded subjects, obsolete syntax', async () => {
+    expect((await parseEmail(corpus('error_emails/invalid_subject_characters.eml'))).subject).toBe(
+      'Formação FrenetikPolis: Mega Campanha Final Verão | Cursos de Setembro',
+    );
+    expect((await parseEmail(corpus('error_emails/content_transfer_encoding_empty.eml'))).subject).toContain(
+      '大家說英語',
+    );
+    expect((await parseEmail(corpus('rfc2822/example13.eml'))).from).toEqual({
+      address: 'jdoe@machine.example',
+      name: 'John Doe',
+    });
+    const doubled = await parseEmail(
+      rawMail('From: a@kunde.example\nSubject: =?UTF-8?Q?M=C3=83=C2=BCller?=\n\nx'),
+    );
+    expect(doubled.subject).toBe('Müller');
+  });
+
+  it('derives text from HTML-only mail and keeps inline images, attachments, forwards and invites', async () => {
+    const htmlOnly = await parseEmail(
+      await buildMail({ text: undefined, html: '<h1>Hallo</h1><p>Mein <b>Drucker</b> streikt.</p>' }),
+    );
+    expect(htmlOnly.text).toMatch(/HALLO[\s\S]*Mein Drucker streikt\./);
+
+    const forwarded = await buildMail({ subject: 'Original', text: 'Weitergeleitet' });
+    const invite = [
+      'BEGIN:VCALENDAR',
+      'METHOD:REQUEST',
+      'BEGIN:VEVENT',
+      'UID:1@kunde',
+      'DTSTART:20260301T100000Z',
+      'SUMMARY:Termin',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const mail = await parseEmail(
+      await buildMail({
+        html: '<p>Siehe Bild <img src="cid:bild@x"></p>',
+        attachments: [
+          { filename: 'bild.png', content: Buffer.from('png'), cid: 'bild@x' },
+          { filename: 'alt.eml', content: forwarded, contentType: 'message/rfc822' },
+          { filename: 'daten.csv', content: 'a;b\n1;2' },
+        ],
+        icalEvent: { method: 'REQUEST', content: invite },
+      }),
+    );
+    expect(mail.html).toContain('cid:bild@x');
+    const byType = Object.fromEntries(
+      mail.attachments.map((attachment) => [attachment.contentType, attachment]),
+    );
+    expect(byType['image/png']).toMatchObject({ filename: 'bild.png', contentId: 'bild@x', inline: true });
+    expect(byType['message/rfc822']?.data.equals(forwarded)).toBe(true);
+    expect(byType['text/csv']).toMatchObject({ filename: 'daten.csv', inline: false });
+    expect(byType['text/calendar']?.data.toString()).toContain('SUMMARY:Termin');
+  });
+
+  it('decodes uuencoded files, as a part and inside a plain body', async () => {
+    const encoded = 'begin 644 hallo.txt\n%:&%L;&\\`\n`\nend';
+    const inline = await parseEmail(
+      rawMail(`From: a@kunde.example\nSubject: uu\n\nAnbei die Datei.\n\n${encoded}\n`),
+    );
+    expect(inline.text.trim()).toBe('Anbei die Datei.');
+    expect(inline.attachments).toEqual([
+      expect.objectContaining({ filename: 'hallo.txt', data: Buffer.from('hallo') }),
+    ]);
+    const part = await parseEmail(
+      rawMail(
+        `From: a@kunde.example\nSubject: uu\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nText\n--x\nContent-Type: text/plain; name=hallo.txt\nContent-Disposition: attachment; filename=hallo.txt\nContent-Transfer-Encoding: x-uuencode\n\n${encoded}\n--x--\n`,
+      ),
+    );
+    expect(part.attachments[0]?.data).toEqual(Buffer.from('hallo'));
+  });
+
+  it('reads threading headers and tolerates broken ones', async () => {
+    const mail = await parseEmail(
+      await buildMail({
+        inReplyTo: '<a@x>',
+        references: ['<root@x>', '<a@x>'],
+        messageId: '<self@kunde.example>',
+      }),
+    );
+    expect(mail).toMatchObject({
+      messageId: 'self@kunde.example',
+      inReplyTo: ['a@x'],
+      references: ['root@x', 'a@x'],
+    });
+    const broken = await parseEmail(corpus('error_emails/empty_in_reply_to.eml'));
+    expect(broken.inReplyTo).toEqual([]);
+  });
+});
+
+describe('classification', () => {
+  it('recognises auto-replies by header and by subject, and not a normal mail', async () => {
+    expect(
+      autoReplyReason(await parseEmail(await buildMail({ headers: { 'Auto-Submitted': 'auto-replied' } }))),
+    ).toBe('Auto-Submitted: auto-replied');
+    expect(autoReplyReason(await parseEmail(await buildMail({ headers: { 'X-Autoreply': 'yes' } })))).toBe(
+      'x-autoreply',
+    );
+    expect(autoReplyReason(await parseEmail(await buildMail({ headers: { Precedence: 'bulk' } })))).toBe(
+      'Precedence: bulk',
+    );
+    for (const subject of [
+      'Abwesenheitsnotiz: Ihre Anfrage',
+      'Automatische Antwort: Rechnung',
+      'Out of Office: Re: Order',
+      'Automatic reply: Hi',
+    ]) {
+      expect(autoReplyReason(await parseEmail(await buildMail({ subject }))), subject).toBe('subject');
+    }
+    expect(
+      autoReplyReason(await parseEmail(await buildMail({ subject: 'Antwort auf Ihre Frage' }))),
+    ).toBeUndefined();
+    expect(
+      autoReplyReason(await parseEmail(await buildMail({ headers: { 'Auto-Submitted': 'no' } }))),
+    ).toBeUndefined();
+  });
+
+  it('reads delivery reports: hard, soft-delayed and multi-recipient bounces from the corpus', async () => {
+    expect(deliveryReport(await parseEmail(corpus('multipart_report_emails/report_530.eml')))).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/^Hard bounce 5\.3\.0 for edwin@zzzzzzz\.com: 553/),
+      originalMessageIds: expect.arrayContaining(['200712232303.lBNN3jDq002941@mail12.rrrr.com.au']),
+    });
+    expect(deliveryReport(await parseEmail(corpus('multipart_report_emails/report_422.eml')))).toMatchObject({
+      status: 'delayed',
+    });
+    const multi = deliveryReport(
+      await parseEmail(corpus('multipart_report_emails/multi_address_bounce1.eml')),
+    );
+    expect(multi?.reason.split('; ').length).toBeGreaterThan(2);
+    expect(
+      deliveryReport(await parseEmail(await buildMail({ subject: 'Mein Paket wurde nicht zugestellt' }))),
+    ).toBeUndefined();
+  });
+
+  it('recognises our own mail by header or Message-ID', async () => {
+    expect(isOwnMail(await parseEmail(await buildMail({ headers: { 'X-Unisono-Message-Id': 'x' } })))).toBe(
+      true,
+    );
+    expect(
+      isOwnMail(
+        await parseEmail(
+          await buildMail({ messageId: '<unisono.0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b@shop.example>' }),
+        ),
+      ),
+    ).toBe(true);
+    expect(isOwnMail(await parseEmail(await buildMail()))).toBe(false);
+  });
+});

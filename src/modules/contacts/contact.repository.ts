@@ -1,0 +1,225 @@
+import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { IdentityKind } from '../../channels/adapter.ts';
+import type { Drizzle } from '../../platform/db/database.ts';
+import { contactIdentities, contacts } from '../../platform/db/schema.ts';
+import { newId } from '../../platform/ids.ts';
+import type { ContactRow, IdentityRow } from './contact.presenter.ts';
+import { contactEvents, contactNotes, contactOrganizations, organizations } from './contacts.tables.ts';
+import type { NormalisedIdentity } from './identity-normalizer.ts';
+
+export async function findIdentity(db: Drizzle, tenantId: string, kind: IdentityKind, value: string) {
+  const [identity] = await db
+    .select()
+    .from(contactIdentities)
+    .where(
+      and(
+        eq(contactIdentities.tenantId, tenantId),
+        eq(contactIdentities.kind, kind),
+        eq(contactIdentities.value, value),
+      ),
+    );
+  return identity;
+}
+
+/** Inserts the identity unless it exists; returns undefined when another transaction got there first. */
+export async function insertIdentity(
+  db: Drizzle,
+  tenantId: string,
+  contactId: string,
+  identity: NormalisedIdentity,
+  verified: boolean,
+  channelId: string | null = null,
+): Promise<IdentityRow | undefined> {
+  const [row] = await db
+    .insert(contactIdentities)
+    .values({ tenantId, id: newId(), contactId, ...identity, verified, channelId })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export async function insertContact(
+  db: Drizzle,
+  tenantId: string,
+  values: Partial<Omit<ContactRow, 'tenantId' | 'id'>>,
+): Promise<ContactRow> {
+  const [row] = await db
+    .insert(contacts)
+    .values({ tenantId, id: newId(), ...values })
+    .returning();
+  return row!;
+}
+
+export async function findContact(db: Drizzle, tenantId: string, contactId: string) {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)));
+  return row;
+}
+
+/** Row lock that serialises threading decisions for one customer. */
+export async function lockContact(db: Drizzle, tenantId: string, contactId: string) {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)))
+    .for('update');
+  return row;
+}
+
+export async function identitiesOf(
+  db: Drizzle,
+  tenantId: string,
+  contactIds: string[],
+): Promise<IdentityRow[]> {
+  if (contactIds.length === 0) return [];
+  return db
+    .select()
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.tenantId, tenantId), inArray(contactIdentities.contactId, contactIds)))
+    .orderBy(contactIdentities.firstSeenAt);
+}
+
+export async function searchContacts(
+  db: Drizzle,
+  tenantId: string,
+  options: {
+    fragment?: string;
+    normalisedValues: string[];
+    before?: { createdAt: Date; id: string };
+    limit: number;
+  },
+): Promise<ContactRow[]> {
+  const pattern = options.fragment
+    ? `%${options.fragment.replace(/[\\%_]/g, (match) => `\\${match}`)}%`
+    : undefined;
+  const identityMatch = pattern
+    ? sql`exists (select 1 from ${contactIdentities} where ${contactIdentities.tenantId} = ${contacts.tenantId}
+        and ${contactIdentities.contactId} = ${contacts.id}
+        and (${contactIdentities.value} ilike ${pattern} or ${contactIdentities.displayValue} ilike ${pattern}
+        ${options.normalisedValues.length > 0 ? sql`or ${contactIdentities.value} in ${options.normalisedValues}` : sql``}))`
+    : undefined;
+  return db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.tenantId, tenantId),
+        isNull(contacts.mergedIntoId),
+        pattern ? or(ilike(contacts.name, pattern), identityMatch) : undefined,
+        options.before
+          ? or(
+              lt(contacts.createdAt, options.before.createdAt),
+              and(eq(contacts.createdAt, options.before.createdAt), lt(contacts.id, options.before.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(contacts.createdAt), desc(contacts.id))
+    .limit(options.limit);
+}
+
+export async function organizationsOf(db: Drizzle, tenantId: string, contactIds: string[]) {
+  if (contactIds.length === 0) return [];
+  return db
+    .select({ contactId: contactOrganizations.contactId, id: organizations.id, name: organizations.name })
+    .from(contactOrganizations)
+    .innerJoin(
+      organizations,
+      and(
+        eq(organizations.tenantId, contactOrganizations.tenantId),
+        eq(organizations.id, contactOrganizations.organizationId),
+      ),
+    )
+    .where(
+      and(eq(contactOrganizations.tenantId, tenantId), inArray(contactOrganizations.contactId, contactIds)),
+    )
+    .orderBy(asc(organizations.name));
+}
+
+/** Links the contact to exactly these organisations (by name), creating unknown ones. */
+export async function setOrganizations(db: Drizzle, tenantId: string, contactId: string, names: string[]) {
+  await db
+    .delete(contactOrganizations)
+    .where(and(eq(contactOrganizations.tenantId, tenantId), eq(contactOrganizations.contactId, contactId)));
+  for (const name of [...new Set(names)]) {
+    await db.insert(organizations).values({ tenantId, id: newId(), name }).onConflictDoNothing();
+    const [organization] = await db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(and(eq(organizations.tenantId, tenantId), eq(organizations.name, name)));
+    await db
+      .insert(contactOrganizations)
+      .values({ tenantId, contactId, organizationId: organization!.id })
+      .onConflictDoNothing();
+  }
+}
+
+export async function notesOf(db: Drizzle, tenantId: string, contactId: string) {
+  return db
+    .select()
+    .from(contactNotes)
+    .where(and(eq(contactNotes.tenantId, tenantId), eq(contactNotes.contactId, contactId)))
+    .orderBy(desc(contactNotes.createdAt));
+}
+
+export async function insertNote(
+  db: Drizzle,
+  tenantId: string,
+  contactId: string,
+  authorUserId: string,
+  text: string,
+) {
+  const [row] = await db
+    .insert(contactNotes)
+    .values({ tenantId, id: newId(), contactId, authorUserId, text })
+    .returning();
+  return row!;
+}
+
+export interface ExternalContactEvent {
+  kind: string;
+  externalId: string;
+  summary: string;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}
+
+/** Inserts the events not yet recorded under the same kind and external id; returns how many were new. */
+export async function insertExternalEvents(
+  db: Drizzle,
+  tenantId: string,
+  contactId: string,
+  events: ExternalContactEvent[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const existing = await db
+    .select({ kind: contactEvents.kind, externalId: sql<string>`${contactEvents.data} ->> 'externalId'` })
+    .from(contactEvents)
+    .where(
+      and(
+        eq(contactEvents.tenantId, tenantId),
+        eq(contactEvents.contactId, contactId),
+        inArray(
+          contactEvents.kind,
+          events.map((event) => event.kind),
+        ),
+      ),
+    );
+  const known = new Set(existing.map((row) => `${row.kind}:${row.externalId}`));
+  const fresh = events.filter((event) => !known.has(`${event.kind}:${event.externalId}`));
+  if (fresh.length === 0) return 0;
+  await db.insert(contactEvents).values(
+    fresh.map((event) => ({
+      tenantId,
+      id: newId(),
+      contactId,
+      kind: event.kind,
+      summary: event.summary,
+      occurredAt: event.occurredAt,
+      data: { ...event.data, externalId: event.externalId },
+    })),
+  );
+  return fresh.length;
+}

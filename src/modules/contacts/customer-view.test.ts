@@ -1,0 +1,379 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTenant,
+  eventually,
+  type GivenChannel,
+  type GivenTenant,
+  givenAgent,
+  givenApiChannel,
+  receiveApiMessage,
+  unique,
+} from '../../../test/support/factories.ts';
+import { startTestApp, type TestApp, testDatabases } from '../../../test/support/test-app.ts';
+
+const number = () => `+49151${String(Math.floor(1_000_000 + Math.random() * 8_999_999))}`;
+
+describe.each(testDatabases())('central customer view on %s', (kind) => {
+  let app: TestApp;
+  let tenant: GivenTenant;
+  let sms: GivenChannel;
+  let whatsapp: GivenChannel;
+
+  beforeAll(async () => {
+    app = await startTestApp(kind);
+    tenant = await createTenant(app);
+    sms = await givenApiChannel(tenant, {}, unique('SMS'));
+    whatsapp = await givenApiChannel(tenant, {}, unique('WhatsApp'));
+  });
+  afterAll(() => app?.stop());
+
+  const contact = async (id: string) => (await tenant.api.get(`/api/v1/contacts/${id}`)).body;
+  const suggestionsFor = async (id: string) =>
+    (await tenant.api.get(`/api/v1/merge-suggestions?contact=${id}`)).body.items as any[];
+
+  describe('resolution', () => {
+    it('links SMS and WhatsApp from the same number to one contact', async () => {
+      const phone = number();
+      const viaSms = await receiveApiMessage(app, sms, {
+        from: { kind: 'phone', value: phone.replace('+49', '0') },
+      });
+      const viaWhatsApp = await receiveApiMessage(app, whatsapp, {
+        from: { kind: 'whatsapp', value: phone },
+      });
+      expect(viaWhatsApp.contactId).toBe(viaSms.contactId);
+      const identities = (await contact(viaSms.contactId)).identities;
+      expect(identities.map((identity: any) => [identity.kind, identity.channelId])).toEqual([
+        ['phone', sms.id],
+        ['whatsapp', whatsapp.id],
+      ]);
+    });
+
+    it('links a web visitor who gives a new email, and suggests (never merges) when the email belongs to someone else', async () => {
+      const visitor = await receiveApiMessage(app, sms, {
+        from: { kind: 'webchat', value: unique('visitor') },
+      });
+      const fresh = `${unique('new')}@example.de`;
+      const linked = await tenant.api.post(`/api/v1/contacts/${visitor.contactId}/identities`, {
+        kind: 'email',
+        value: fresh,
+      });
+      expect(linked.status).toBe(201);
+      expect(linked.body.identities.find((identity: any) => identity.kind === 'email')).toMatchObject({
+        value: fresh,
+        verified: true,
+      });
+
+      const known = await receiveApiMessage(app, sms, {
+        from: { kind: 'email', value: `${unique('known')}@example.de` },
+      });
+      const knownEmail = (await contact(known.contactId)).identities[0].value;
+      const otherVisitor = await receiveApiMessage(app, sms, {
+        from: { kind: 'webchat', value: unique('visitor') },
+      });
+      const claimed = await tenant.api.post(`/api/v1/contacts/${otherVisitor.contactId}/identities`, {
+        kind: 'email',
+        value: knownEmail,
+      });
+      expect(claimed.status).toBe(409);
+      expect(claimed.body.detail).toContain('merge suggestion');
+      expect((await contact(otherVisitor.contactId)).identities).toHaveLength(1);
+      expect((await contact(known.contactId)).mergedIntoId).toBeNull();
+      expect(await suggestionsFor(otherVisitor.contactId)).toEqual([
+        expect.objectContaining({ reason: 'identity_claimed', candidateId: known.contactId }),
+      ]);
+    });
+
+    it('keeps two people on a shared family address apart and only suggests look-alikes', async () => {
+      const family = `familie.${unique('meier')}@example.de`;
+      const anna = await receiveApiMessage(app, sms, {
+        from: { kind: 'phone', value: number(), name: 'Anna Meier' },
+      });
+      const ben = await receiveApiMessage(app, sms, {
+        from: { kind: 'phone', value: number(), name: 'Ben Meier' },
+      });
+      await tenant.api.post(`/api/v1/contacts/${anna.contactId}/identities`, {
+        kind: 'email',
+        value: family,
+      });
+      const shared = await receiveApiMessage(app, sms, { from: { kind: 'email', value: family } });
+      expect(shared.contactId).toBe(anna.contactId);
+      expect(
+        (
+          await tenant.api.post(`/api/v1/contacts/${ben.contactId}/identities`, {
+            kind: 'email',
+            value: family,
+          })
+        ).status,
+      ).toBe(409);
+      expect((await contact(ben.contactId)).mergedIntoId).toBeNull();
+      expect((await contact(anna.contactId)).mergedIntoId).toBeNull();
+
+      const local = unique('jana');
+      const first = await receiveApiMessage(app, sms, {
+        from: { kind: 'email', value: `${local}@gmail.example` },
+      });
+      const second = await receiveApiMessage(app, sms, {
+        from: { kind: 'email', value: `${local}@web.example` },
+      });
+      expect(second.contactId).not.toBe(first.contactId);
+      const suggestion = await eventually(
+        async () => (await suggestionsFor(second.contactId))[0],
+        10_000,
+        'a merge suggestion',
+      );
+      expect(suggestion).toMatchObject({
+        reason: 'email_local_part',
+        candidateId: first.contactId,
+        status: 'open',
+      });
+      expect(suggestion.evidence).toMatchObject({
+        address: `${local}@web.example`,
+        matches: `${local}@gmail.example`,
+      });
+    });
+  });
+
+  it('merges contacts and splits them back to exactly the state before', async () => {
+    await tenant.api
+      .post('/api/v1/contact-attributes', {
+        key: unique('plan').replace('-', '_'),
+        label: 'Plan',
+        type: 'text',
+      })
+      .catch(() => {});
+    const a = await receiveApiMessage(app, sms, {
+      from: { kind: 'email', value: `${unique('a')}@example.de`, name: 'Anna A' },
+    });
+    const b = await receiveApiMessage(app, whatsapp, {
+      from: { kind: 'whatsapp', value: number(), name: 'Anna B' },
+    });
+    await receiveApiMessage(app, whatsapp, {
+      from: { kind: 'whatsapp', value: (await contact(b.contactId)).identities[0].value },
+      text: 'Noch was',
+    });
+    await tenant.api.patch(`/api/v1/contacts/${a.contactId}`, {
+      customAttributes: { tier: 'silver', city: 'Köln' },
+      tags: ['a'],
+      organizations: ['ACME'],
+    });
+    await tenant.api.patch(`/api/v1/contacts/${b.contactId}`, {
+      customAttributes: { tier: 'gold', shoe: 42 },
+      tags: ['b'],
+      organizations: ['Beta GmbH'],
+    });
+    await tenant.api.post(`/api/v1/contacts/${b.contactId}/notes`, { text: 'B mag Anrufe' });
+    const before = { a: await snapshot(a.contactId), b: await snapshot(b.contactId) };
+
+    const merged = await tenant.api.post(`/api/v1/contacts/${a.contactId}/merge`, {
+      contactIds: [b.contactId],
+      attributes: { tier: b.contactId },
+    });
+    expect(merged.status).toBe(200);
+    expect(merged.body.contact.customAttributes).toEqual({ tier: 'gold', city: 'Köln', shoe: 42 });
+    expect(merged.body.contact.identities).toHaveLength(2);
+    expect(merged.body.contact.tags.sort()).toEqual(['a', 'b']);
+    expect(merged.body.contact.organizations.map((organization: any) => organization.name)).toEqual([
+      'ACME',
+      'Beta GmbH',
+    ]);
+    expect((await contact(b.contactId)).mergedIntoId).toBe(a.contactId);
+    const conversations = (await tenant.api.get(`/api/v1/conversations?contact=${a.contactId}`)).body.items;
+    expect(conversations).toHaveLength(2);
+    const feed = (await tenant.api.get(`/api/v1/contacts/${a.contactId}/timeline`)).body.items;
+    expect(feed[0]).toMatchObject({ type: 'event', kind: 'merged' });
+    expect(feed.filter((item: any) => item.type === 'message')).toHaveLength(3);
+    expect((await tenant.api.get(`/api/v1/contacts?q=${encodeURIComponent('Anna B')}`)).body.items).toEqual(
+      [],
+    );
+
+    const split = await tenant.api.post(`/api/v1/contact-merges/${merged.body.mergeIds[0]}/undo`);
+    expect(split.status).toBe(200);
+    expect(await snapshot(a.contactId)).toEqual(before.a);
+    expect(await snapshot(b.contactId)).toEqual(before.b);
+    expect((await tenant.api.post(`/api/v1/contact-merges/${merged.body.mergeIds[0]}/undo`)).status).toBe(
+      409,
+    );
+    const afterFeed = (await tenant.api.get(`/api/v1/contacts/${a.contactId}/timeline?types=event`)).body
+      .items;
+    expect(afterFeed.map((item: any) => item.kind)).toEqual(['split', 'merged']);
+  });
+
+  async function snapshot(contactId: string) {
+    const { identities, customAttributes, name, tags, organizations, mergedIntoId, language } =
+      await contact(contactId);
+    const conversations = (await tenant.api.get(`/api/v1/conversations?contact=${contactId}`)).body.items
+      .map((item: any) => item.id)
+      .sort();
+    const messages = (
+      await tenant.api.get(`/api/v1/contacts/${contactId}/timeline?types=message&limit=200`)
+    ).body.items
+      .map((item: any) => item.id)
+      .sort();
+    const notes = (await tenant.api.get(`/api/v1/contacts/${contactId}/notes`)).body.items.map(
+      (note: any) => note.text,
+    );
+    return {
+      identities: identities.map((identity: any) => identity.id).sort(),
+      customAttributes,
+      name,
+      tags,
+      organizations,
+      mergedIntoId,
+      language,
+      conversations,
+      messages,
+      notes,
+    };
+  }
+
+  it('refuses replies to an opted-out identity and picks another one by default', async () => {
+    const phone = number();
+    const inbound = await receiveApiMessage(app, sms, { from: { kind: 'phone', value: phone } });
+    const email = await tenant.api.post(`/api/v1/contacts/${inbound.contactId}/identities`, {
+      kind: 'email',
+      value: `${unique('opt')}@example.de`,
+    });
+    const phoneIdentity = email.body.identities.find((identity: any) => identity.kind === 'phone');
+    const optOut = await tenant.api.patch(
+      `/api/v1/contacts/${inbound.contactId}/identities/${phoneIdentity.id}`,
+      {
+        consent: 'opted_out',
+        consentSource: 'STOP per SMS',
+      },
+    );
+    expect(optOut.body.identities.find((identity: any) => identity.id === phoneIdentity.id)).toMatchObject({
+      consent: 'opted_out',
+      consentSource: 'STOP per SMS',
+    });
+    const refused = await tenant.api.post(`/api/v1/conversations/${inbound.conversationId}/replies`, {
+      text: 'Angebot!',
+      identityId: phoneIdentity.id,
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'consent_refused' });
+    expect(refused.body.detail).toContain('STOP per SMS');
+    const fallback = await tenant.api.post(`/api/v1/conversations/${inbound.conversationId}/replies`, {
+      text: 'Per E-Mail',
+    });
+    expect(fallback.status).toBe(201);
+    expect(fallback.body.identityId).not.toBe(phoneIdentity.id);
+  });
+
+  it('serves a filterable, paginated cross-channel timeline', async () => {
+    const phone = number();
+    const first = await receiveApiMessage(app, sms, {
+      from: { kind: 'phone', value: phone },
+      text: 'Erste SMS',
+    });
+    await receiveApiMessage(app, whatsapp, {
+      from: { kind: 'whatsapp', value: phone },
+      text: 'Dann WhatsApp',
+    });
+    await tenant.api.post(`/api/v1/conversations/${first.conversationId}/notes`, { text: 'Interne Notiz' });
+    await tenant.api.post(`/api/v1/contacts/${first.contactId}/notes`, { text: 'Kontakt-Notiz' });
+    const all = (await tenant.api.get(`/api/v1/contacts/${first.contactId}/timeline`)).body.items;
+    expect(all.map((item: any) => item.text)).toEqual([
+      'Kontakt-Notiz',
+      'Interne Notiz',
+      'Dann WhatsApp',
+      'Erste SMS',
+    ]);
+    const onWhatsApp = (
+      await tenant.api.get(`/api/v1/contacts/${first.contactId}/timeline?channel=${whatsapp.id}`)
+    ).body.items;
+    expect(onWhatsApp.map((item: any) => item.text)).toEqual(['Dann WhatsApp']);
+    const notes = (await tenant.api.get(`/api/v1/contacts/${first.contactId}/timeline?types=note`)).body
+      .items;
+    expect(notes).toHaveLength(2);
+    const page1 = (await tenant.api.get(`/api/v1/contacts/${first.contactId}/timeline?limit=3`)).body;
+    const page2 = (
+      await tenant.api.get(`/api/v1/contacts/${first.contactId}/timeline?limit=3&cursor=${page1.nextCursor}`)
+    ).body;
+    expect([...page1.items, ...page2.items].map((item: any) => item.id)).toEqual(
+      all.map((item: any) => item.id),
+    );
+    expect(page2.nextCursor).toBeNull();
+    expect((await tenant.api.get(`/api/v1/contacts/${first.contactId}/timeline?types=bogus`)).status).toBe(
+      400,
+    );
+  });
+
+  it('hides timeline messages of conversations an agent may not see', async () => {
+    const agent = await givenAgent(app, tenant);
+    const team = (await tenant.api.post('/api/v1/teams', { name: unique('Privat') })).body;
+    const inbound = await receiveApiMessage(app, sms, { text: 'Vertraulich' });
+    await tenant.api.patch(`/api/v1/conversations/${inbound.conversationId}`, { teamId: team.id });
+    const feed = (await agent.api.get(`/api/v1/contacts/${inbound.contactId}/timeline`)).body.items;
+    expect(feed.some((item: any) => item.text === 'Vertraulich')).toBe(false);
+  });
+
+  it('validates typed custom attributes', async () => {
+    const key = `plan_${unique('x').slice(-4)}`;
+    await tenant.api.post('/api/v1/contact-attributes', {
+      key,
+      label: 'Tarif',
+      type: 'list',
+      options: ['basic', 'pro'],
+    });
+    await tenant.api.post('/api/v1/contact-attributes', { key: `${key}_since`, label: 'Seit', type: 'date' });
+    const created = (await tenant.api.post('/api/v1/contacts', { name: 'Attr' })).body;
+    const bad = await tenant.api.patch(`/api/v1/contacts/${created.id}`, {
+      customAttributes: { [key]: 'gold', [`${key}_since`]: 'gestern' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((error: any) => error.field).sort()).toEqual([
+      `body.customAttributes.${key}`,
+      `body.customAttributes.${key}_since`,
+    ]);
+    const good = await tenant.api.patch(`/api/v1/contacts/${created.id}`, {
+      customAttributes: { [key]: 'pro', [`${key}_since`]: '2026-01-31', free: 'x' },
+    });
+    expect(good.body.customAttributes).toEqual({ [key]: 'pro', [`${key}_since`]: '2026-01-31', free: 'x' });
+    expect(
+      (await tenant.api.post('/api/v1/contact-attributes', { key: `${key}_l`, label: 'L', type: 'list' }))
+        .status,
+    ).toBe(400);
+  });
+
+  it('detects the customer language unless a person set it', async () => {
+    const english = await receiveApiMessage(app, sms, {
+      text: 'Hello, where is my order? I have been waiting for two weeks.',
+    });
+    expect((await contact(english.contactId)).language).toBe('en');
+    const german = await receiveApiMessage(app, sms, {
+      text: 'Hallo, wo ist meine Bestellung? Ich warte schon lange.',
+    });
+    await tenant.api.patch(`/api/v1/contacts/${german.contactId}`, { language: 'fr' });
+    await receiveApiMessage(app, sms, {
+      from: { kind: 'email', value: (await contact(german.contactId)).identities[0].value },
+      text: 'Und noch eine Frage zu meiner Rechnung bitte.',
+    });
+    expect(await contact(german.contactId)).toMatchObject({ language: 'fr', languageSource: 'manual' });
+  });
+
+  it('finds messages by German inflections and contacts by fragment, with highlighted snippets', async () => {
+    const searchTenant = await createTenant(app);
+    const channel = await givenApiChannel(searchTenant);
+    const hit = await receiveApiMessage(app, channel, {
+      from: { kind: 'email', value: `${unique('suche')}@example.de`, name: 'Greta Sucher' },
+      text: 'Hallo, wo sind meine Bestellungen vom Montag? <b>Danke</b>',
+    });
+    await receiveApiMessage(app, channel, { text: 'Ich möchte meine Rechnung ändern, bitte.' });
+    await receiveApiMessage(app, channel, { text: 'Where are my orders from last week? Thanks a lot.' });
+    const search = async (q: string, extra = '') =>
+      (await searchTenant.api.get(`/api/v1/search?q=${encodeURIComponent(q)}${extra}`)).body;
+
+    const german = await search('Bestellung');
+    expect(german.messages.map((message: any) => message.messageId)).toEqual([hit.messageId]);
+    expect(german.messages[0].snippet).toContain('<mark>Bestellungen</mark>');
+    expect(german.messages[0].snippet).not.toContain('<b>');
+    expect(german.messages[0].snippet).toContain('Danke');
+    expect((await search('order')).messages).toHaveLength(1);
+    expect((await search('Rechnungen')).messages).toHaveLength(1);
+    expect((await search('Bestellung', '&status=resolved')).messages).toEqual([]);
+    expect((await search('Sucher', '&scope=contacts')).contacts.map((item: any) => item.id)).toEqual([
+      hit.contactId,
+    ]);
+    expect((await tenant.api.get('/api/v1/search?q=Bestellungen%20vom%20Montag')).body.messages).toEqual([]);
+  });
+});

@@ -1,0 +1,28 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { conversations, type EventAudience } from '../../platform/db/schema.ts';
+import type { Actor } from '../../platform/http/auth.ts';
+
+/**
+ * Supervisors and admins see every conversation of their tenant. Agents see conversations without a
+ * team, those of their teams, and those assigned to them.
+ */
+export function canSeeConversation(actor: Actor, audience: EventAudience | null | undefined): boolean {
+  if (actor.role !== 'agent' || !audience) return true;
+  if (!audience.teamId || audience.assigneeId === actor.userId) return true;
+  return actor.teamIds.includes(audience.teamId);
+}
+
+/** The same rule as SQL, for lists. */
+export function visibleConversationsFilter(actor: Actor): SQL | undefined {
+  if (actor.role !== 'agent') return undefined;
+  const teamIds = actor.teamIds.length > 0 ? actor.teamIds : ['00000000-0000-0000-0000-000000000000'];
+  return sql`(${conversations.teamId} is null or ${conversations.assigneeId} = ${actor.userId}
+    or ${conversations.teamId} in ${teamIds})`;
+}
+
+export function audienceOf(conversation: {
+  teamId: string | null;
+  assigneeId: string | null;
+}): EventAudience {
+  return { teamId: conversation.teamId, assigneeId: conversation.assigneeId };
+}

@@ -1,0 +1,132 @@
+import { and, eq, gt, or, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../db/database.ts';
+import { domainEvents } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import type { EventBus, StoredEvent } from './domain-events.ts';
+
+export type EventSink = (events: StoredEvent[]) => void;
+
+const NOTIFY_CHANNEL = 'unisono_events';
+
+/** Single node: events go straight to this process's sinks after commit. */
+export class LocalEventBus implements EventBus {
+  private readonly sinks = new Set<EventSink>();
+
+  subscribe(sink: EventSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  async publish(tx: Tx, events: StoredEvent[]): Promise<void> {
+    tx.afterCommit(() => this.deliver(events));
+  }
+
+  deliver(events: StoredEvent[]): void {
+    for (const sink of this.sinks) sink(events);
+  }
+}
+
+/**
+ * Several nodes: the transaction NOTIFYs the new event ids (delivered by PostgreSQL only on commit);
+ * every node LISTENs, loads the rows in batches and hands them to its sinks.
+ */
+export class PostgresEventBus extends LocalEventBus {
+  private pending: number[] = [];
+  private flushScheduled = false;
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen(NOTIFY_CHANNEL, (payload) => {
+      for (const id of payload.split(',')) {
+        const parsed = Number(id);
+        if (Number.isSafeInteger(parsed)) this.pending.push(parsed);
+      }
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  override async publish(tx: Tx, events: StoredEvent[]): Promise<void> {
+    await tx.executeSql('select pg_notify($1, $2)', [
+      NOTIFY_CHANNEL,
+      events.map((event) => event.id).join(','),
+    ]);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const ids = this.pending;
+    this.pending = [];
+    if (ids.length === 0) return;
+    try {
+      const { rows } = await this.database.listenerQuery(
+        `select id, tenant_id as "tenantId", type, entity_type as "entityType", entity_id as "entityId", payload,
+                audience, created_at as "createdAt"
+         from domain_events where id = any($1::bigint[]) order by id`,
+        [ids],
+      );
+      this.deliver(rows.map((row) => ({ ...row, id: Number(row.id) })) as StoredEvent[]);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not load notified events');
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+  }
+}
+
+/** How far below a resume point a transaction still in flight may have taken its event id. */
+const RESUME_OVERLAP_IDS = 1_000;
+const RESUME_OVERLAP_SECONDS = 10;
+
+/**
+ * Events of one tenant after a given id, for realtime resume; plus recent events just below it, because a
+ * transaction that took a lower id may have committed after the client saw the higher one.
+ */
+export async function eventsSince(
+  database: Database,
+  tenantId: string,
+  afterId: number,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const rows = await database.db
+    .select()
+    .from(domainEvents)
+    .where(
+      and(
+        eq(domainEvents.tenantId, tenantId),
+        or(
+          gt(domainEvents.id, afterId),
+          and(
+            gt(domainEvents.id, Math.max(0, afterId - RESUME_OVERLAP_IDS)),
+            sql`${domainEvents.createdAt} > (select created_at from domain_events where id = ${afterId}) - make_interval(secs => ${RESUME_OVERLAP_SECONDS})`,
+          ),
+        ),
+      ),
+    )
+    .orderBy(domainEvents.id)
+    .limit(limit + RESUME_OVERLAP_IDS);
+  return rows as StoredEvent[];
+}
+
+export async function eventById(
+  database: Database,
+  tenantId: string,
+  eventId: number,
+): Promise<StoredEvent | undefined> {
+  const [row] = await database.db
+    .select()
+    .from(domainEvents)
+    .where(and(eq(domainEvents.tenantId, tenantId), eq(domainEvents.id, eventId)));
+  return row as StoredEvent | undefined;
+}

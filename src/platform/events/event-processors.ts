@@ -1,0 +1,83 @@
+import type { Tx } from '../db/database.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Logger } from '../logger.ts';
+import type { EventBus, StoredEvent } from './domain-events.ts';
+
+export const PROCESS_DOMAIN_EVENT = 'process-domain-event';
+
+/** A side effect of committed domain events (CRM write-back, webhooks, automation …). Must be idempotent. */
+export interface EventProcessor {
+  readonly name: string;
+  readonly handles: readonly string[];
+  /**
+   * Optional cheap filter, asked inside the writing transaction: returning false saves a job for events
+   * the processor would ignore anyway (e.g. write-back only wants resolved conversations).
+   */
+  accepts?(event: StoredEvent): boolean | Promise<boolean>;
+  handle(event: StoredEvent): Promise<void>;
+}
+
+interface ProcessEventJob {
+  processor: string;
+  eventId: number;
+  tenantId: string;
+}
+
+/**
+ * Fans each event out to the processors that declared it, as jobs enqueued in the writing transaction:
+ * delivery is at-least-once and survives a crash right after commit. Realtime delivery goes through the
+ * wrapped bus as before.
+ */
+export class ProcessingEventBus implements EventBus {
+  private readonly processors = new Map<string, EventProcessor>();
+
+  constructor(
+    readonly inner: EventBus,
+    private readonly jobs: JobQueue,
+    private readonly logger: Logger,
+  ) {}
+
+  register(processor: EventProcessor): void {
+    if (this.processors.has(processor.name)) throw new Error(`processor ${processor.name} registered twice`);
+    this.processors.set(processor.name, processor);
+  }
+
+  async publish(tx: Tx, events: StoredEvent[]): Promise<void> {
+    let enqueued = false;
+    for (const event of events) {
+      for (const processor of this.processors.values()) {
+        if (!processor.handles.includes(event.type)) continue;
+        if (processor.accepts && !(await processor.accepts(event))) continue;
+        const job: ProcessEventJob = {
+          processor: processor.name,
+          eventId: event.id,
+          tenantId: event.tenantId,
+        };
+        await this.jobs.send(tx, PROCESS_DOMAIN_EVENT, job, {
+          singletonKey: `${processor.name}:${event.id}`,
+        });
+        enqueued = true;
+      }
+    }
+    if (enqueued) tx.afterCommit(() => this.jobs.nudge(PROCESS_DOMAIN_EVENT));
+    await this.inner.publish(tx, events);
+  }
+
+  async startWorkers(
+    loadEvent: (tenantId: string, eventId: number) => Promise<StoredEvent | undefined>,
+  ): Promise<void> {
+    await this.jobs.work<ProcessEventJob>(
+      PROCESS_DOMAIN_EVENT,
+      async (job) => {
+        const processor = this.processors.get(job.processor);
+        if (!processor) {
+          this.logger.warn({ processor: job.processor }, 'event for an unknown processor dropped');
+          return;
+        }
+        const event = await loadEvent(job.tenantId, job.eventId);
+        if (event) await processor.handle(event);
+      },
+      { batchSize: 5, pollingIntervalSeconds: 1, workers: 2 },
+    );
+  }
+}

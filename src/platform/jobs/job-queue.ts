@@ -1,0 +1,91 @@
+import PgBoss from 'pg-boss';
+import type { Database, SqlExecutor } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+
+export interface JobOptions {
+  startAfterSeconds?: number;
+  singletonKey?: string;
+}
+
+export interface JobHandlerContext {
+  jobId: string;
+}
+
+/** pg-boss on the application database; on PGlite through the database's executeSql adapter. */
+export class JobQueue {
+  private boss: PgBoss | undefined;
+  private readonly workerIds = new Map<string, string[]>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(queueNames: string[]): Promise<void> {
+    const boss = new PgBoss({
+      db: { executeSql: (text, values) => this.database.executeSql(text, values) },
+      schema: 'pgboss',
+      // Our handlers do their own retries with visible attempt counts; pg-boss only guards crashes.
+      retryLimit: 3,
+      retryDelay: 5,
+      retryBackoff: true,
+      maintenanceIntervalSeconds: 120,
+    });
+    boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+    await boss.start();
+    for (const name of queueNames) await boss.createQueue(name);
+    this.boss = boss;
+  }
+
+  private get started(): PgBoss {
+    if (!this.boss) throw new Error('job queue is not started');
+    return this.boss;
+  }
+
+  /** Enqueues inside the caller's transaction so the job exists exactly when the business change does. */
+  async send(executor: SqlExecutor, name: string, data: object, options: JobOptions = {}): Promise<void> {
+    await this.started.send(name, data, {
+      db: { executeSql: (text, values) => executor.executeSql(text, values) },
+      startAfter: options.startAfterSeconds,
+      singletonKey: options.singletonKey,
+      retryLimit: 3,
+      retryDelay: 5,
+      retryBackoff: true,
+    });
+  }
+
+  async work<T extends object>(
+    name: string,
+    handler: (data: T, context: JobHandlerContext) => Promise<void>,
+    options: { batchSize?: number; pollingIntervalSeconds?: number; workers?: number } = {},
+  ): Promise<void> {
+    const ids: string[] = [];
+    for (let index = 0; index < (options.workers ?? 1); index++) {
+      const id = await this.started.work<T>(
+        name,
+        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+        async (jobs) => {
+          for (const job of jobs) await handler(job.data, { jobId: job.id });
+        },
+      );
+      ids.push(id);
+    }
+    this.workerIds.set(name, ids);
+  }
+
+  /** Wakes local workers of a queue right away instead of at their next poll (latency only). */
+  nudge(name: string): void {
+    for (const id of this.workerIds.get(name) ?? []) this.boss?.notifyWorker(id);
+  }
+
+  async queueSize(name: string): Promise<number> {
+    return this.boss ? this.boss.getQueueSize(name) : 0;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.boss) return;
+    const boss = this.boss;
+    this.boss = undefined;
+    await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}

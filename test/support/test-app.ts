@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createUnisono, type Unisono } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/platform/config.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL too when DATABASE_URL is set (CI sets it). */
+export function testDatabases(): DatabaseKind[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestApp {
+  unisono: Unisono;
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(
+  kind: DatabaseKind,
+  overrides: Record<string, string> = {},
+): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'unisono-test-'));
+  const config: Config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+    DELIVERY_RETRY_BASE_MS: '300',
+    DELIVERY_TIMEOUT_MS: '2000',
+    LOGIN_RATE_LIMIT: '1000',
+    ...(kind === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...overrides,
+  });
+  const unisono = await createUnisono(config, { memory: kind === 'pglite' });
+  const url = await unisono.start();
+  return {
+    unisono,
+    url: url!,
+    dataDir,
+    async stop() {
+      await unisono.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -7,6 +7,8 @@ import type { ChannelService } from '../channels/channel.service.ts';
 import type { EmailInboundService } from './email-inbound.service.ts';
 
 const LEASE_MS = 90_000;
+/** Another worker holds the mailbox: check back soon, so a graceful hand-over takes seconds, not a lease. */
+const LEASE_RETRY_MS = 5_000;
 const MAX_WAIT_MS = 30_000;
 const MAX_BACKOFF_MS = 300_000;
 const UNREACHABLE_CODES = new Set([
@@ -117,7 +119,7 @@ export class ImapMailboxPoller {
     while (!this.stopped) {
       try {
         if (!(await lease.acquire(this.channel))) {
-          await this.sleep(LEASE_MS / 3);
+          await this.sleep(LEASE_RETRY_MS);
           continue;
         }
         const current = await channels.get(this.channel.tenantId, this.channel.id);

@@ -140,7 +140,7 @@ describe.skipIf(!dovecotAvailable()).each(testDatabases())('IMAP mailboxes on %s
     );
     const status = await tenant.api.get(`/api/v1/channels/${channel.id}`);
     expect(status.body).toMatchObject({ status: 'ok', statusDetail: null });
-  });
+  }, 120_000);
 
   it('moves or deletes fetched mail as configured', async () => {
     const moving = await channelFor({
@@ -167,7 +167,7 @@ describe.skipIf(!dovecotAvailable()).each(testDatabases())('IMAP mailboxes on %s
       'inboxes emptied',
     );
     expect(await mailbox('move', 'Erledigt')).toHaveLength(2);
-  });
+  }, 90_000);
 
   it('shows a wrong password and an unreachable server on the channel status, and recovers', async () => {
     const wrong = await channelFor({ ...dovecot.settings('status'), imapPassword: 'wrong-password' });
@@ -189,5 +189,5 @@ describe.skipIf(!dovecotAvailable()).each(testDatabases())('IMAP mailboxes on %s
     expect(fixed.status).toBe(200);
     await eventually(async () => (await storedSubjects(wrong.id)).length === 1, 30_000, 'mail after the fix');
     expect((await statusOf(wrong.id)).status).toBe('ok');
-  });
+  }, 90_000);
 });

@@ -118,7 +118,7 @@ export async function runCustomerViewBench(options: {
   figures.push(
     await measure('identity lookup (ingest path)', 5000, { p: 99, ms: 1 }, async (index) => {
       const n = 1 + ((index * 7919) % contactCount);
-      await findIdentity(platform.database.db, tenant.id, 'email', `kunde${n}@mail${n % 97}.example`);
+      await findIdentity(platform.database, tenant.id, 'email', `kunde${n}@mail${n % 97}.example`);
     }),
   );
   figures.push(

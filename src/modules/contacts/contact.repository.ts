@@ -1,24 +1,31 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { IdentityKind } from '../../channels/adapter.ts';
-import type { Drizzle } from '../../platform/db/database.ts';
+import type { Drizzle, SqlExecutor } from '../../platform/db/database.ts';
 import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ContactRow, IdentityRow } from './contact.presenter.ts';
 import { contactEvents, contactNotes, contactOrganizations, organizations } from './contacts.tables.ts';
 import type { NormalisedIdentity } from './identity-normalizer.ts';
 
-export async function findIdentity(db: Drizzle, tenantId: string, kind: IdentityKind, value: string) {
-  const [identity] = await db
-    .select()
-    .from(contactIdentities)
-    .where(
-      and(
-        eq(contactIdentities.tenantId, tenantId),
-        eq(contactIdentities.kind, kind),
-        eq(contactIdentities.value, value),
-      ),
-    );
-  return identity;
+/**
+ * The identity lookup every inbound message makes: hand-written and prepared (no query building, planned
+ * once per connection), because it sits on the ingest hot path.
+ */
+export async function findIdentity(
+  sql: SqlExecutor,
+  tenantId: string,
+  kind: IdentityKind,
+  value: string,
+): Promise<IdentityRow | undefined> {
+  const { rows } = await sql.executeSql(
+    `select tenant_id as "tenantId", id, contact_id as "contactId", kind, value, display_value as "displayValue",
+            verified, channel_id as "channelId", consent, consent_at as "consentAt",
+            consent_source as "consentSource", first_seen_at as "firstSeenAt", last_seen_at as "lastSeenAt"
+     from contact_identities where tenant_id = $1 and kind = $2 and value = $3`,
+    [tenantId, kind, value],
+    'find_identity_by_value',
+  );
+  return rows[0];
 }
 
 /** Inserts the identity unless it exists; returns undefined when another transaction got there first. */

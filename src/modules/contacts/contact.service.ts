@@ -55,7 +55,7 @@ export class ContactService {
   ): Promise<ResolvedIdentity> {
     const tenant = await this.tenants.cached(tenantId);
     const normalised = normaliseIdentity(from.kind, from.value, tenant.defaultCountry);
-    const existing = await repository.findIdentity(tx.db, tenantId, normalised.kind, normalised.value);
+    const existing = await repository.findIdentity(tx, tenantId, normalised.kind, normalised.value);
     if (existing) {
       if (Date.now() - existing.lastSeenAt.getTime() > 60_000) {
         await tx.db
@@ -68,7 +68,7 @@ export class ContactService {
     // SMS and WhatsApp on the same number are the same phone, so the same person.
     const siblingKind = SAME_NUMBER[normalised.kind];
     const sibling = siblingKind
-      ? await repository.findIdentity(tx.db, tenantId, siblingKind, normalised.value)
+      ? await repository.findIdentity(tx, tenantId, siblingKind, normalised.value)
       : undefined;
     if (sibling) {
       const linked = await repository.insertIdentity(
@@ -80,7 +80,7 @@ export class ContactService {
         channelId,
       );
       const identity =
-        linked ?? (await repository.findIdentity(tx.db, tenantId, normalised.kind, normalised.value));
+        linked ?? (await repository.findIdentity(tx, tenantId, normalised.kind, normalised.value));
       if (identity) return { contactId: identity.contactId, identity, createdContact: false };
     }
     const contact = await repository.insertContact(tx.db, tenantId, { name: from.name ?? null });
@@ -95,7 +95,7 @@ export class ContactService {
     if (identity) return { contactId: contact.id, identity, createdContact: true };
     // A concurrent message created this identity first: use theirs and drop our unused contact.
     await tx.db.delete(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contact.id)));
-    const winner = await repository.findIdentity(tx.db, tenantId, normalised.kind, normalised.value);
+    const winner = await repository.findIdentity(tx, tenantId, normalised.kind, normalised.value);
     if (!winner) throw new Error('identity vanished during resolution');
     return { contactId: winner.contactId, identity: winner, createdContact: false };
   }
@@ -273,7 +273,7 @@ export class ContactService {
     const tenant = await this.tenants.cached(actor.tenantId);
     const normalised = normaliseIdentity(input.kind, input.value, tenant.defaultCountry);
     const owner = await repository.findIdentity(
-      this.platform.database.db,
+      this.platform.database,
       actor.tenantId,
       normalised.kind,
       normalised.value,

@@ -7,6 +7,7 @@ import type {
 } from '../../channels/adapter.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
+import { GroupCommit } from '../../platform/db/group-commit.ts';
 import { conversations, messages } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
@@ -39,15 +40,30 @@ class DuplicateMessage extends Error {}
 const usable = (conversation: ConversationRow | undefined) =>
   conversation && conversation.status !== 'closed' ? conversation : undefined;
 
+/** Messages one shared ingest transaction takes at most (see GroupCommit). */
+const INGEST_BATCH = 50;
+
 /** The channel-agnostic inbound pipeline: verify → dedupe → resolve → thread → store (+ event) → acknowledge. */
 export class InboundMessageService {
+  /** Under load, concurrently arriving messages share a transaction; each is still acknowledged after commit. */
+  private readonly commits: GroupCommit<IngestResult>;
+
   constructor(
     private readonly platform: Platform,
     private readonly channels: ChannelService,
     private readonly contacts: ContactService,
     private readonly tenants: TenantService,
     private readonly outbound: OutboundMessageService,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(platform.database, {
+      maxBatch: INGEST_BATCH,
+      // PGlite has one connection; on PostgreSQL leave half the pool to everything else.
+      concurrency:
+        platform.database.kind === 'pglite'
+          ? 1
+          : Math.max(1, Math.floor(platform.config.DATABASE_POOL_SIZE / 2)),
+    });
+  }
 
   /** A provider's webhook: the adapter verifies the signature before anything is parsed or stored. */
   async receiveWebhook(channelId: string, request: WebhookRequest): Promise<IngestResult[]> {
@@ -94,8 +110,10 @@ export class InboundMessageService {
       ? await storeFiles(this.platform.storage, tenantId, [{ filename: 'raw', ...inbound.raw }])
       : [];
     try {
-      const result = await this.platform.database.transaction((tx) =>
-        this.store(tx, channel, inbound, files, raw, threading),
+      // Ordered by sender, so concurrent batches lock a customer's contact in the same order.
+      const result = await this.commits.run(
+        (tx) => this.store(tx, channel, inbound, files, raw, threading),
+        `${inbound.from.kind}:${inbound.from.value}`,
       );
       this.platform.metrics.ingestedMessages.inc({ channel: channel.kind, outcome: 'stored' });
       this.platform.metrics.ingestDuration.observe(
@@ -163,6 +181,7 @@ export class InboundMessageService {
       `select id, conversation_id as "conversationId", contact_id as "contactId" from messages
        where tenant_id = $1 and channel_id = $2 and direction = 'inbound' and external_id = $3`,
       [channel.tenantId, channel.id, externalId],
+      'find_inbound_message_by_external_id',
     );
     return rows[0] as { id: string; conversationId: string; contactId: string } | undefined;
   }

@@ -13,13 +13,19 @@ export type Drizzle = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /** The raw SQL executor pg-boss and hand-written queries use; bound to a transaction when inside one. */
 export interface SqlExecutor {
-  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+  /**
+   * `name` makes it a prepared statement on PostgreSQL (parsed and planned once per connection): for
+   * the hot paths, whose text never changes. PGlite runs in-process and ignores it.
+   */
+  executeSql(text: string, values?: unknown[], name?: string): Promise<{ rows: any[] }>;
 }
 
 export interface Tx extends SqlExecutor {
   readonly db: Drizzle;
   /** Runs after a successful commit; never part of correctness (a crash may skip it). */
   afterCommit(callback: () => void): void;
+  /** Runs inside the transaction right before COMMIT, once per transaction per registration. */
+  beforeCommit(callback: () => Promise<void>): void;
 }
 
 export interface Database extends SqlExecutor {
@@ -27,6 +33,8 @@ export interface Database extends SqlExecutor {
   /** Inside transaction(): that transaction's handle, so nested reads see its writes (and PGlite cannot deadlock). */
   readonly db: Drizzle;
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Whether the current async context runs inside transaction(). */
+  inTransaction(): boolean;
   /** Multi-statement SQL without parameters. */
   exec(text: string): Promise<void>;
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
@@ -80,32 +88,42 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     get db() {
       return currentTx.getStore()?.db ?? db;
     },
-    async executeSql(text, values) {
+    async executeSql(text, values, name) {
       const tx = currentTx.getStore();
-      if (tx) return tx.executeSql(text, values);
-      const result = await pool.query(text, values as any[]);
+      if (tx) return tx.executeSql(text, values, name);
+      const result = await pool.query(name ? { name, text, values: values as any[] } : text, values as any[]);
       return { rows: result.rows };
     },
     async exec(text) {
       await pool.query(text);
     },
+    inTransaction: () => currentTx.getStore() !== undefined,
     async transaction(work) {
       const outer = currentTx.getStore();
       if (outer) return work(outer);
       const client = await pool.connect();
       const callbacks: (() => void)[] = [];
+      const finishing: (() => Promise<void>)[] = [];
       try {
         await client.query('BEGIN');
         const tx: Tx = {
           // No schema here: drizzle walks the whole schema per instance, and transactions need no relations.
           db: drizzle({ client }) as unknown as Drizzle,
-          async executeSql(text, values) {
-            const result = await client.query(text, values as any[]);
+          async executeSql(text, values, name) {
+            const result = await client.query(
+              name ? { name, text, values: values as any[] } : text,
+              values as any[],
+            );
             return { rows: result.rows };
           },
           afterCommit: (callback) => callbacks.push(callback),
+          beforeCommit: (callback) => finishing.push(callback),
         };
-        const result = await currentTx.run(tx, () => work(tx));
+        const result = await currentTx.run(tx, async () => {
+          const done = await work(tx);
+          for (const finish of finishing) await finish();
+          return done;
+        });
         await client.query('COMMIT');
         runAfterCommit(callbacks);
         return result;
@@ -194,10 +212,12 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     async exec(text) {
       await client.exec(text);
     },
+    inTransaction: () => currentTx.getStore() !== undefined,
     async transaction(work) {
       const outer = currentTx.getStore();
       if (outer) return work(outer);
       const callbacks: (() => void)[] = [];
+      const finishing: (() => Promise<void>)[] = [];
       const result = await client.transaction(async (transaction: PGliteTransaction) => {
         const tx: Tx = {
           db: drizzle({ client: transaction as unknown as PGlite }) as unknown as Drizzle,
@@ -210,8 +230,13 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
             return { rows: queryResult.rows as any[] };
           },
           afterCommit: (callback) => callbacks.push(callback),
+          beforeCommit: (callback) => finishing.push(callback),
         };
-        return currentTx.run(tx, () => work(tx));
+        return currentTx.run(tx, async () => {
+          const done = await work(tx);
+          for (const finish of finishing) await finish();
+          return done;
+        });
       });
       runAfterCommit(callbacks);
       return result;

@@ -32,6 +32,7 @@ export class LocalEventBus implements EventBus {
  */
 export class PostgresEventBus extends LocalEventBus {
   private pending: number[] = [];
+  private readonly unsent = new WeakMap<Tx, number[]>();
   private flushScheduled = false;
   private unlisten: (() => Promise<void>) | undefined;
 
@@ -55,11 +56,21 @@ export class PostgresEventBus extends LocalEventBus {
     });
   }
 
+  /** One NOTIFY per transaction (not per publish), so a shared ingest transaction pays for it once. */
   override async publish(tx: Tx, events: StoredEvent[]): Promise<void> {
-    await tx.executeSql('select pg_notify($1, $2)', [
-      NOTIFY_CHANNEL,
-      events.map((event) => event.id).join(','),
-    ]);
+    let ids = this.unsent.get(tx);
+    if (!ids) {
+      const collected: number[] = [];
+      ids = collected;
+      this.unsent.set(tx, collected);
+      tx.beforeCommit(async () => {
+        this.unsent.delete(tx);
+        for (const payload of notifyPayloads(collected)) {
+          await tx.executeSql('select pg_notify($1, $2)', [NOTIFY_CHANNEL, payload], 'notify_events');
+        }
+      });
+    }
+    for (const event of events) ids.push(event.id);
   }
 
   private async flush(): Promise<void> {
@@ -83,6 +94,23 @@ export class PostgresEventBus extends LocalEventBus {
   async stop(): Promise<void> {
     await this.unlisten?.();
   }
+}
+
+/** NOTIFY payloads stay below PostgreSQL's 8000-byte limit: comma-separated ids, split where needed. */
+export function notifyPayloads(ids: number[], limit = 7_000): string[] {
+  const payloads: string[] = [];
+  let current = '';
+  for (const id of ids) {
+    const next = current ? `${current},${id}` : String(id);
+    if (next.length > limit && current) {
+      payloads.push(current);
+      current = String(id);
+    } else {
+      current = next;
+    }
+  }
+  if (current) payloads.push(current);
+  return payloads;
 }
 
 /** How far below a resume point a transaction still in flight may have taken its event id. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { IdentityKind } from '../../channels/adapter.ts';
 import type { Drizzle, SqlExecutor } from '../../platform/db/database.ts';
 import { contactIdentities, contacts } from '../../platform/db/schema.ts';
@@ -88,6 +88,15 @@ export async function identitiesOf(
     .orderBy(contactIdentities.firstSeenAt);
 }
 
+/** Contacts looked at first by a fragment search: the newest ones (see searchContacts). */
+const RECENT_CONTACTS = 5_000;
+
+/**
+ * Contacts by name or identity fragment (email, phone digits, handle), newest first. A broad fragment
+ * ("Müll") matches tens of thousands of contacts, so the newest few thousand are searched first; only when
+ * they hold fewer than a page does the search go through the trigram indexes over everyone, which is cheap
+ * exactly then. Both give the same page.
+ */
 export async function searchContacts(
   db: Drizzle,
   tenantId: string,
@@ -98,33 +107,72 @@ export async function searchContacts(
     limit: number;
   },
 ): Promise<ContactRow[]> {
-  const pattern = options.fragment
-    ? `%${options.fragment.replace(/[\\%_]/g, (match) => `\\${match}`)}%`
-    : undefined;
-  const identityMatch = pattern
-    ? sql`exists (select 1 from ${contactIdentities} where ${contactIdentities.tenantId} = ${contacts.tenantId}
-        and ${contactIdentities.contactId} = ${contacts.id}
-        and (${contactIdentities.value} ilike ${pattern} or ${contactIdentities.displayValue} ilike ${pattern}
-        ${options.normalisedValues.length > 0 ? sql`or ${contactIdentities.value} in ${options.normalisedValues}` : sql``}))`
-    : undefined;
-  return db
-    .select()
-    .from(contacts)
-    .where(
-      and(
-        eq(contacts.tenantId, tenantId),
-        isNull(contacts.mergedIntoId),
-        pattern ? or(ilike(contacts.name, pattern), identityMatch) : undefined,
-        options.before
-          ? or(
-              lt(contacts.createdAt, options.before.createdAt),
-              and(eq(contacts.createdAt, options.before.createdAt), lt(contacts.id, options.before.id)),
-            )
-          : undefined,
+  const visible = and(
+    eq(contacts.tenantId, tenantId),
+    isNull(contacts.mergedIntoId),
+    options.before
+      ? or(
+          lt(contacts.createdAt, options.before.createdAt),
+          and(eq(contacts.createdAt, options.before.createdAt), lt(contacts.id, options.before.id)),
+        )
+      : undefined,
+  );
+  const page = (condition: SQL | undefined) =>
+    db
+      .select()
+      .from(contacts)
+      .where(and(visible, condition))
+      .orderBy(desc(contacts.createdAt), desc(contacts.id))
+      .limit(options.limit);
+  if (!options.fragment) return page(undefined);
+
+  const identityValues = identityValueMatch(options.fragment, options.normalisedValues);
+  const name = ilike(contacts.name, likePattern(options.fragment));
+  const recent = await page(
+    and(
+      inArray(
+        contacts.id,
+        db
+          .select({ id: contacts.id })
+          .from(contacts)
+          .where(visible)
+          .orderBy(desc(contacts.createdAt), desc(contacts.id))
+          .limit(RECENT_CONTACTS),
       ),
-    )
-    .orderBy(desc(contacts.createdAt), desc(contacts.id))
-    .limit(options.limit);
+      or(
+        name,
+        sql`exists (select 1 from ${contactIdentities} where ${contactIdentities.tenantId} = ${contacts.tenantId}
+          and ${contactIdentities.contactId} = ${contacts.id} and (${identityValues}))`,
+      ),
+    ),
+  );
+  if (recent.length >= options.limit) return recent;
+  return page(
+    inArray(
+      contacts.id,
+      sql`(select ${contacts.id} from ${contacts} where ${contacts.tenantId} = ${tenantId} and ${name}
+           union all
+           select ${contactIdentities.contactId} from ${contactIdentities}
+           where ${contactIdentities.tenantId} = ${tenantId} and (${identityValues}))`,
+    ),
+  );
+}
+
+const likePattern = (fragment: string) => `%${fragment.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+
+/**
+ * Identity values a fragment matches: the fragment itself, its digits for a phone number typed the national
+ * way ("0151 000123" is in "+49151000123…"), and whole identities it normalises to. Each alternative can use
+ * the trigram index on the value.
+ */
+function identityValueMatch(fragment: string, normalisedValues: string[]): SQL {
+  const alternatives = [sql`${contactIdentities.value} ilike ${likePattern(fragment)}`];
+  const digits = fragment.replace(/\D/g, '').replace(/^0+/, '');
+  if (/^[\d\s+()./-]+$/.test(fragment) && digits.length >= 4 && digits !== fragment) {
+    alternatives.push(sql`${contactIdentities.value} like ${`%${digits}%`}`);
+  }
+  if (normalisedValues.length > 0) alternatives.push(sql`${contactIdentities.value} in ${normalisedValues}`);
+  return sql.join(alternatives, sql` or `);
 }
 
 export async function organizationsOf(db: Drizzle, tenantId: string, contactIds: string[]) {

@@ -6,6 +6,13 @@ import type { SearchQuery } from './search.schema.ts';
 // Rank only the newest matches: common words match millions of messages, and ranking them all is what
 // makes full-text search slow. Recent hits are what agents look for.
 const RANK_WINDOW = 400;
+// A common word has its RANK_WINDOW newest hits among the newest few thousand messages: looking there first
+// (newest-first index, a bounded number of rows) answers it without touching the millions of older hits.
+// Only a rarer word, with fewer hits there, goes through the full-text index over everything, where few
+// hits is what makes that cheap. Both give exactly the newest RANK_WINDOW hits.
+const RECENT_ROWS = 20_000;
+const HIT_COLUMNS = `m.id, m.conversation_id, m.contact_id, m.channel_id, m.direction, m.kind, m.created_at, m.language,
+  m.subject, m.text, m.search_vector, c.number`;
 const START = '\u0002';
 const STOP = '\u0003';
 
@@ -45,37 +52,37 @@ export class SearchService {
         `(c.team_id is null or c.assignee_id = ${add(actor.userId)}::uuid or c.team_id = any(${add(actor.teamIds)}::uuid[]))`,
       );
     }
-    const { rows } = await this.platform.database.executeSql(
-      `with query as (
-         select websearch_to_tsquery('german', $2) || websearch_to_tsquery('english', $2) || websearch_to_tsquery('simple', $2) as q
-       ),
-       hits as (
-         select m.id, m.conversation_id, m.contact_id, m.channel_id, m.direction, m.kind, m.created_at, m.language,
-                m.subject, m.text, m.search_vector, c.number
-         from messages m
+    const conditions = filters.map((filter) => `and ${filter}`).join(' ');
+    const recent = await this.platform.database.executeSql(
+      messageSearchSql(
+        `select ${HIT_COLUMNS} from (
+           select * from messages where tenant_id = $1 and kind <> 'activity' order by created_at desc limit ${RECENT_ROWS}
+         ) m
          join conversations c on c.tenant_id = m.tenant_id and c.id = m.conversation_id, query
-         where m.tenant_id = $1 and m.search_vector @@ query.q and m.kind <> 'activity'
-           ${filters.map((filter) => `and ${filter}`).join(' ')}
+         where m.search_vector @@ query.q ${conditions}
          order by m.created_at desc
-         limit ${RANK_WINDOW}
-       ),
-       ranked as (
-         select hits.*, ts_rank_cd(hits.search_vector, query.q) as rank from hits, query
-         order by rank desc, created_at desc
-         limit $3
-       )
-       select ranked.id, ranked.conversation_id, ranked.number, ranked.contact_id, ranked.channel_id, ranked.direction,
-              ranked.kind, ranked.created_at, ranked.rank, ct.name as contact_name,
-              ts_headline(
-                case ranked.language when 'de' then 'german'::regconfig when 'en' then 'english'::regconfig else 'simple'::regconfig end,
-                coalesce(ranked.subject || ' — ', '') || ranked.text, query.q,
-                'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
-              ) as snippet
-       from ranked
-       join contacts ct on ct.tenant_id = $1 and ct.id = ranked.contact_id, query
-       order by ranked.rank desc, ranked.created_at desc`,
+         limit ${RANK_WINDOW}`,
+      ),
       params,
     );
+    const found = Number(recent.rows[0]?.hit_count ?? 0);
+    const { rows } =
+      found >= RANK_WINDOW
+        ? recent
+        : await this.platform.database.executeSql(
+            // "offset 0" keeps the planner from walking the newest-first index hoping to meet a rare word soon.
+            messageSearchSql(
+              `select * from (
+                 select ${HIT_COLUMNS} from messages m
+                 join conversations c on c.tenant_id = m.tenant_id and c.id = m.conversation_id, query
+                 where m.tenant_id = $1 and m.search_vector @@ query.q and m.kind <> 'activity' ${conditions}
+                 offset 0
+               ) m
+               order by m.created_at desc
+               limit ${RANK_WINDOW}`,
+            ),
+            params,
+          );
     return rows.map((row) => ({
       messageId: row.id as string,
       conversationId: row.conversation_id as string,
@@ -90,6 +97,32 @@ export class SearchService {
       snippet: highlight(String(row.snippet ?? '')),
     }));
   }
+}
+
+/**
+ * The search around a source of hits (the newest messages matching the query, newest first): rank them, take
+ * a page, join the contact and build highlighted snippets; hit_count says how many hits there were.
+ */
+function messageSearchSql(hitsSql: string): string {
+  return `with query as (
+       select websearch_to_tsquery('german', $2) || websearch_to_tsquery('english', $2) || websearch_to_tsquery('simple', $2) as q
+     ),
+     hits as (${hitsSql}),
+       ranked as (
+         select hits.*, ts_rank_cd(hits.search_vector, query.q) as rank from hits, query
+         order by rank desc, created_at desc
+         limit $3
+       )
+       select (select count(*) from hits) as hit_count, ranked.id, ranked.conversation_id, ranked.number, ranked.contact_id, ranked.channel_id, ranked.direction,
+              ranked.kind, ranked.created_at, ranked.rank, ct.name as contact_name,
+              ts_headline(
+                case ranked.language when 'de' then 'german'::regconfig when 'en' then 'english'::regconfig else 'simple'::regconfig end,
+                coalesce(ranked.subject || ' — ', '') || ranked.text, query.q,
+                'StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+              ) as snippet
+       from ranked
+       join contacts ct on ct.tenant_id = $1 and ct.id = ranked.contact_id, query
+       order by ranked.rank desc, ranked.created_at desc`;
 }
 
 /** Escapes the snippet, then turns our private markers into <mark>, so message text can never inject HTML. */

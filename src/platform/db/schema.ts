@@ -343,6 +343,8 @@ export const messages = pgTable(
     index('messages_conversation_idx').on(table.tenantId, table.conversationId, table.createdAt, table.id),
     index('messages_contact_idx').on(table.tenantId, table.contactId, table.createdAt, table.id),
     index('messages_search_idx').using('gin', table.searchVector),
+    // Newest-first walk over a tenant's messages: the fast path of full-text search for common words.
+    index('messages_recent_idx').on(table.tenantId, table.createdAt),
     uniqueIndex('messages_external_key')
       .on(table.tenantId, table.channelId, table.direction, table.externalId)
       .where(sql`external_id is not null`),

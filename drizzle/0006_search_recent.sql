@@ -1,0 +1,1 @@
+CREATE INDEX IF NOT EXISTS "messages_recent_idx" ON "messages" USING btree ("tenant_id","created_at");

@@ -62,7 +62,7 @@ export class GroupCommit<T> {
           for (const unit of batch) done.push(await unit.work(tx));
           return done;
         });
-        batch.forEach((unit, index) => unit.resolve(results[index]!));
+        for (const [index, unit] of batch.entries()) unit.resolve(results[index]!);
         return;
       } catch {
         // Fall through: every unit on its own, so the failure lands only where it belongs.

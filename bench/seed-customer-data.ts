@@ -198,11 +198,11 @@ export async function seedCustomerData(
       `insert into messages (tenant_id, id, conversation_id, contact_id, direction, kind, channel_id, text, status, language, created_at)
        select '${tenantId}', gen_random_uuid(), cv.id, cv.contact_id,
               case when m % 2 = 0 then 'inbound' else 'outbound' end, 'message', cv.channel_id,
-              replace(case when m % 5 = 0 then (${array(ENGLISH)})[1 + m % ${ENGLISH.length}]
-                           else (${array(GERMAN)})[1 + m % ${GERMAN.length}] end, '%', (100000 + m % 900000)::text),
+              replace(case when m % 5 = 0 then (${array(ENGLISH)})[1 + (m / 5) % ${ENGLISH.length}]
+                           else (${array(GERMAN)})[1 + (m / 5) % ${GERMAN.length}] end, '%', (100000 + m % 900000)::text),
               case when m % 2 = 0 then 'received' else 'delivered' end,
               case when m % 5 = 0 then 'en' else 'de' end,
-              now() - (m % 365) * interval '1 day' - (m % 86400) * interval '1 second'
+              now() - interval '365 days' * (m::float8 / ${regular})
        from generate_series(${offset + 1}::bigint, ${offset + size}) m
        join conversation_numbers cv on cv.n = 1 + (m / 5) % ${conversations}`,
     );

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, type SQL, sql } fro
 import type { IdentityKind } from '../../channels/adapter.ts';
 import type { Drizzle, SqlExecutor } from '../../platform/db/database.ts';
 import { contactIdentities, contacts } from '../../platform/db/schema.ts';
+import { selectList } from '../../platform/db/select-list.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ContactRow, IdentityRow } from './contact.presenter.ts';
 import { contactEvents, contactNotes, contactOrganizations, organizations } from './contacts.tables.ts';
@@ -12,12 +13,12 @@ import type { NormalisedIdentity } from './identity-normalizer.ts';
  * once per connection), because it sits on the ingest hot path.
  */
 export async function findIdentity(
-  sql: SqlExecutor,
+  executor: SqlExecutor,
   tenantId: string,
   kind: IdentityKind,
   value: string,
 ): Promise<IdentityRow | undefined> {
-  const { rows } = await sql.executeSql(
+  const { rows } = await executor.executeSql(
     `select tenant_id as "tenantId", id, contact_id as "contactId", kind, value, display_value as "displayValue",
             verified, channel_id as "channelId", consent, consent_at as "consentAt",
             consent_source as "consentSource", first_seen_at as "firstSeenAt", last_seen_at as "lastSeenAt"
@@ -66,13 +67,18 @@ export async function findContact(db: Drizzle, tenantId: string, contactId: stri
 }
 
 /** Row lock that serialises threading decisions for one customer. */
-export async function lockContact(db: Drizzle, tenantId: string, contactId: string) {
-  const [row] = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)))
-    .for('update');
-  return row;
+/** Serialises everything that threads or changes one contact; on the ingest hot path, so prepared. */
+export async function lockContact(
+  executor: SqlExecutor,
+  tenantId: string,
+  contactId: string,
+): Promise<ContactRow | undefined> {
+  const { rows } = await executor.executeSql(
+    `select ${selectList(contacts)} from contacts where tenant_id = $1 and id = $2 for update`,
+    [tenantId, contactId],
+    'lock_contact',
+  );
+  return rows[0];
 }
 
 export async function identitiesOf(

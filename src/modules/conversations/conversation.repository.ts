@@ -1,30 +1,26 @@
 import { and, desc, eq, gt, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
-import type { Drizzle } from '../../platform/db/database.ts';
+import type { Drizzle, SqlExecutor } from '../../platform/db/database.ts';
 import { attachments, contacts, conversations, messages } from '../../platform/db/schema.ts';
+import { selectList } from '../../platform/db/select-list.ts';
 import type { AttachmentRow, ConversationRow, MessageRow } from './conversation.presenter.ts';
 
 const OPEN_STATUSES = ['open', 'pending', 'snoozed'] as const;
 
+/** The customer's open conversation on a channel: asked for nearly every inbound message, so prepared. */
 export async function findOpenConversation(
-  db: Drizzle,
+  executor: SqlExecutor,
   tenantId: string,
   contactId: string,
   channelId: string,
-) {
-  const [row] = await db
-    .select()
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.tenantId, tenantId),
-        eq(conversations.contactId, contactId),
-        eq(conversations.channelId, channelId),
-        inArray(conversations.status, [...OPEN_STATUSES]),
-      ),
-    )
-    .orderBy(desc(conversations.lastActivityAt))
-    .limit(1);
-  return row;
+): Promise<ConversationRow | undefined> {
+  const { rows } = await executor.executeSql(
+    `select ${selectList(conversations)} from conversations
+     where tenant_id = $1 and contact_id = $2 and channel_id = $3 and status = any($4::text[])
+     order by last_activity_at desc limit 1`,
+    [tenantId, contactId, channelId, [...OPEN_STATUSES]],
+    'find_open_conversation',
+  );
+  return rows[0];
 }
 
 export async function findReopenableConversation(
@@ -221,4 +217,92 @@ export async function isParticipant(db: Drizzle, conversation: ConversationRow, 
     )
     .limit(1);
   return Boolean(row);
+}
+
+export interface InboundMessageValues {
+  tenantId: string;
+  id: string;
+  conversationId: string;
+  contactId: string;
+  channelId: string;
+  identityId: string;
+  text: string;
+  html: string | null;
+  subject: string | null;
+  externalId: string;
+  language: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Stores an inbound message; undefined when its external id is already stored (a duplicate). Prepared. */
+export async function insertInboundMessage(
+  executor: SqlExecutor,
+  message: InboundMessageValues,
+): Promise<MessageRow | undefined> {
+  const { rows } = await executor.executeSql(
+    `insert into messages (tenant_id, id, conversation_id, contact_id, direction, kind, channel_id, identity_id,
+                           text, html, subject, external_id, status, language, metadata, created_at)
+     values ($1, $2, $3, $4, 'inbound', 'message', $5, $6, $7, $8, $9, $10, 'received', $11, $12::jsonb, $13)
+     on conflict do nothing
+     returning ${selectList(messages, { except: ['searchVector'] })}`,
+    [
+      message.tenantId,
+      message.id,
+      message.conversationId,
+      message.contactId,
+      message.channelId,
+      message.identityId,
+      message.text,
+      message.html,
+      message.subject,
+      message.externalId,
+      message.language,
+      JSON.stringify(message.metadata),
+      message.createdAt,
+    ],
+    'insert_inbound_message',
+  );
+  return rows[0];
+}
+
+/**
+ * An inbound message arrived: the conversation is open again, waits for an answer, counts the message and
+ * remembers where the customer wrote from. Subject and language are only filled in when still unset.
+ */
+export async function recordInboundActivity(
+  executor: SqlExecutor,
+  tenantId: string,
+  conversationId: string,
+  activity: {
+    at: Date;
+    channelId: string;
+    identityId: string;
+    preview: string;
+    subject: string | null;
+    language: string | null;
+  },
+): Promise<ConversationRow> {
+  const { rows } = await executor.executeSql(
+    `update conversations
+     set status = 'open', snoozed_until = null, resolved_at = null, last_activity_at = $3,
+         waiting_since = coalesce(waiting_since, $3), last_inbound_channel_id = $4,
+         last_inbound_identity_id = $5, last_message_preview = $6, message_count = message_count + 1,
+         subject = coalesce(subject, $7), language = coalesce(language, $8), updated_at = $3
+     where tenant_id = $1 and id = $2
+     returning ${selectList(conversations)}`,
+    [
+      tenantId,
+      conversationId,
+      activity.at,
+      activity.channelId,
+      activity.identityId,
+      activity.preview,
+      activity.subject,
+      activity.language,
+    ],
+    'record_inbound_activity',
+  );
+  if (!rows[0]) throw new Error(`conversation ${conversationId} vanished`);
+  return rows[0];
 }

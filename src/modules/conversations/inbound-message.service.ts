@@ -202,7 +202,7 @@ export class InboundMessageService {
       inbound.from,
       channel.id,
     );
-    const contact = await lockContact(tx.db, tenantId, contactId);
+    const contact = await lockContact(tx, tenantId, contactId);
     const { conversation, opened } = await this.thread(
       tx,
       channel,
@@ -220,62 +220,48 @@ export class InboundMessageService {
     const language = detected ?? conversation.language ?? contact?.language ?? tenant.defaultLanguage;
     if (detected && contact && !contact.language)
       await this.contacts.setDetectedLanguage(tx, contact, detected);
-    const [message] = await tx.db
-      .insert(messages)
-      .values({
-        tenantId,
-        id: messageId,
-        conversationId: conversation.id,
-        contactId,
-        direction: 'inbound',
-        kind: 'message',
-        channelId: channel.id,
-        identityId: identity.id,
-        text: inbound.text,
-        html,
-        subject: inbound.subject ?? null,
-        externalId: inbound.externalId,
-        status: 'received',
-        language,
-        metadata: {
-          ...(inbound.metadata ?? {}),
-          ...(inbound.sentAt ? { sentAt: inbound.sentAt.toISOString() } : {}),
-          ...(inbound.cc?.length
-            ? { cc: inbound.cc.map((participant) => participant.value.toLowerCase()) }
-            : {}),
-          ...(raw
-            ? {
-                raw: {
-                  storageKey: raw.storageKey,
-                  size: raw.size,
-                  sha256: raw.sha256,
-                  contentType: raw.contentType,
-                },
-              }
-            : {}),
-        },
-        createdAt: now,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const message = await repository.insertInboundMessage(tx, {
+      tenantId,
+      id: messageId,
+      conversationId: conversation.id,
+      contactId,
+      channelId: channel.id,
+      identityId: identity.id,
+      text: inbound.text,
+      html,
+      subject: inbound.subject ?? null,
+      externalId: inbound.externalId,
+      language,
+      metadata: {
+        ...(inbound.metadata ?? {}),
+        ...(inbound.sentAt ? { sentAt: inbound.sentAt.toISOString() } : {}),
+        ...(inbound.cc?.length
+          ? { cc: inbound.cc.map((participant) => participant.value.toLowerCase()) }
+          : {}),
+        ...(raw
+          ? {
+              raw: {
+                storageKey: raw.storageKey,
+                size: raw.size,
+                sha256: raw.sha256,
+                contentType: raw.contentType,
+              },
+            }
+          : {}),
+      },
+      createdAt: now,
+    });
     if (!message) throw new DuplicateMessage();
     const stored = await insertAttachments(tx, tenantId, messageId, files);
 
     const reopened = conversation.status !== 'open';
-    const updated = await repository.updateConversation(tx.db, tenantId, conversation.id, {
-      status: 'open',
-      snoozedUntil: null,
-      resolvedAt: null,
-      lastActivityAt: now,
-      waitingSince: conversation.waitingSince ?? now,
-      lastInboundChannelId: channel.id,
-      lastInboundIdentityId: identity.id,
-      lastMessagePreview: previewOf(
-        inbound.text || inbound.subject || files.map((file) => file.filename).join(', '),
-      ),
-      messageCount: conversation.messageCount + 1,
-      subject: conversation.subject ?? inbound.subject ?? null,
-      language: conversation.language ?? detected ?? null,
+    const updated = await repository.recordInboundActivity(tx, tenantId, conversation.id, {
+      at: now,
+      channelId: channel.id,
+      identityId: identity.id,
+      preview: previewOf(inbound.text || inbound.subject || files.map((file) => file.filename).join(', ')),
+      subject: inbound.subject ?? null,
+      language: detected ?? null,
     });
     const audience = audienceOf(updated);
     const conversationView = presentConversation(updated, contact?.name ?? null);
@@ -337,7 +323,7 @@ export class InboundMessageService {
         await repository.updateConversation(tx.db, tenantId, threaded.id, { externalThreadId: null });
       }
     } else if (threading === 'per-contact') {
-      const open = await repository.findOpenConversation(tx.db, tenantId, contactId, channel.id);
+      const open = await repository.findOpenConversation(tx, tenantId, contactId, channel.id);
       if (open) return { conversation: open, opened: false };
       const tenant = await this.tenants.cached(tenantId);
       if (tenant.reopenWindowMinutes > 0) {

@@ -6,10 +6,10 @@ import type { SearchQuery } from './search.schema.ts';
 // Rank only the newest matches: common words match millions of messages, and ranking them all is what
 // makes full-text search slow. Recent hits are what agents look for.
 const RANK_WINDOW = 400;
-// A common word has its RANK_WINDOW newest hits among the newest few thousand messages: looking there first
-// (newest-first index, a bounded number of rows) answers it without touching the millions of older hits.
-// Only a rarer word, with fewer hits there, goes through the full-text index over everything, where few
-// hits is what makes that cheap. Both give exactly the newest RANK_WINDOW hits.
+// The newest messages are searched first (newest-first index, a bounded number of rows): a common word has
+// a page of hits there and is answered without touching its millions of older hits. Only a rare word, with
+// less than a page there, goes through the full-text index over everything, where few hits make that
+// cheap. Either way the newest hits (at most RANK_WINDOW) are ranked.
 const RECENT_ROWS = 20_000;
 const HIT_COLUMNS = `m.id, m.conversation_id, m.contact_id, m.channel_id, m.direction, m.kind, m.created_at, m.language,
   m.subject, m.text, m.search_vector, c.number`;
@@ -67,7 +67,7 @@ export class SearchService {
     );
     const found = Number(recent.rows[0]?.hit_count ?? 0);
     const { rows } =
-      found >= RANK_WINDOW
+      found >= query.limit
         ? recent
         : await this.platform.database.executeSql(
             // "offset 0" keeps the planner from walking the newest-first index hoping to meet a rare word soon.

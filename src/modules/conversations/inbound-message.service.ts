@@ -8,7 +8,7 @@ import type {
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { GroupCommit } from '../../platform/db/group-commit.ts';
-import { conversations, messages } from '../../platform/db/schema.ts';
+import { conversations } from '../../platform/db/schema.ts';
 import { DomainError } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import { newId } from '../../platform/ids.ts';

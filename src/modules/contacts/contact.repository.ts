@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { IdentityKind } from '../../channels/adapter.ts';
-import type { Drizzle, SqlExecutor } from '../../platform/db/database.ts';
+import type { Database, Drizzle, SqlExecutor } from '../../platform/db/database.ts';
 import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { selectList } from '../../platform/db/select-list.ts';
 import { newId } from '../../platform/ids.ts';
@@ -94,6 +95,8 @@ export async function identitiesOf(
     .orderBy(contactIdentities.firstSeenAt);
 }
 
+const dialect = new PgDialect();
+
 /** Contacts looked at first by a fragment search: the newest ones (see searchContacts). */
 const RECENT_CONTACTS = 5_000;
 
@@ -104,7 +107,7 @@ const RECENT_CONTACTS = 5_000;
  * exactly then. Both give the same page.
  */
 export async function searchContacts(
-  db: Drizzle,
+  database: Database,
   tenantId: string,
   options: {
     fragment?: string;
@@ -124,7 +127,7 @@ export async function searchContacts(
       : undefined,
   );
   const page = (condition: SQL | undefined) =>
-    db
+    database.db
       .select()
       .from(contacts)
       .where(and(visible, condition))
@@ -134,24 +137,20 @@ export async function searchContacts(
 
   const identityValues = identityValueMatch(options.fragment, options.normalisedValues);
   const name = ilike(contacts.name, likePattern(options.fragment));
-  const recent = await page(
-    and(
-      inArray(
-        contacts.id,
-        db
-          .select({ id: contacts.id })
-          .from(contacts)
-          .where(visible)
-          .orderBy(desc(contacts.createdAt), desc(contacts.id))
-          .limit(RECENT_CONTACTS),
-      ),
-      or(
-        name,
-        sql`exists (select 1 from ${contactIdentities} where ${contactIdentities.tenantId} = ${contacts.tenantId}
-          and ${contactIdentities.contactId} = ${contacts.id} and (${identityValues}))`,
-      ),
-    ),
-  );
+  // Materialised, so the planner cannot trade the bounded walk for a scan of every contact. The identity
+  // subquery is uncorrelated: run once (trigram index), then a hash probe per contact.
+  const walk = dialect.sqlToQuery(sql`
+    with recent as materialized (
+      select * from ${contacts} where ${visible}
+      order by ${contacts.createdAt} desc, ${contacts.id} desc limit ${RECENT_CONTACTS}
+    )
+    select ${sql.raw(selectList(contacts, { alias: 'recent' }))} from recent
+    where recent.name ilike ${likePattern(options.fragment)}
+       or recent.id in (select ${contactIdentities.contactId} from ${contactIdentities}
+                        where ${contactIdentities.tenantId} = ${tenantId} and (${identityValues}))
+    order by recent.created_at desc, recent.id desc
+    limit ${options.limit}`);
+  const { rows: recent } = (await database.executeSql(walk.sql, walk.params)) as { rows: ContactRow[] };
   if (recent.length >= options.limit) return recent;
   return page(
     inArray(

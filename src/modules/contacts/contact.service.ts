@@ -178,7 +178,7 @@ export class ContactService {
       }
     }
     const { db } = this.platform.database;
-    const rows = await repository.searchContacts(db, tenantId, {
+    const rows = await repository.searchContacts(this.platform.database, tenantId, {
       fragment: query.q,
       normalisedValues,
       before: decodeCursor(query.cursor),

@@ -75,7 +75,14 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   // Timestamps come back as Date, bigint counts as numbers (they stay far below 2^53).
   pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // Hot paths use named statements to skip parsing. PostgreSQL would switch such a statement to a generic
+    // plan after five runs and keep it for the connection's life: planned while a table is still empty
+    // (a new install, a new tenant), that is a sequential scan forever. Planning each run stays cheap.
+    options: '-c plan_cache_mode=force_custom_plan',
+  });
   pool.on('error', () => {
     // an idle client lost its connection; the pool replaces it
   });

@@ -14,6 +14,7 @@ export interface JobHandlerContext {
 /** pg-boss on the application database; on PGlite through the database's executeSql adapter. */
 export class JobQueue {
   private boss: PgBoss | undefined;
+  private closed = false;
   private readonly workerIds = new Map<string, string[]>();
 
   constructor(
@@ -23,7 +24,12 @@ export class JobQueue {
 
   async start(queueNames: string[]): Promise<void> {
     const boss = new PgBoss({
-      db: { executeSql: (text, values) => this.database.executeSql(text, values) },
+      db: {
+        // A handler still running when stop() gave up waiting must not reach the closed pool: its job stays
+        // active and pg-boss hands it out again once it expires (at least once, nothing lost).
+        executeSql: (text, values) =>
+          this.closed ? Promise.resolve({ rows: [] }) : this.database.executeSql(text, values),
+      },
       schema: 'pgboss',
       // Our handlers do their own retries with visible attempt counts; pg-boss only guards crashes.
       retryLimit: 3,
@@ -87,5 +93,6 @@ export class JobQueue {
     const boss = this.boss;
     this.boss = undefined;
     await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    this.closed = true;
   }
 }

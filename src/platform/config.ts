@@ -53,6 +53,12 @@ export const ConfigSchema = z.object({
     .min(1)
     .default(300)
     .describe('mails per minute per client address'),
+  IMAP_POLLING: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      "whether this node's worker role polls IMAP mailboxes ('off': it holds no mailbox connections)",
+    ),
   EMAIL_FLOOD_LIMIT: z.coerce
     .number()
     .int()

@@ -47,6 +47,8 @@ export class ServerProcess {
         HOST: '127.0.0.1',
         PORT: String(this.port),
         LOG_LEVEL: 'warn',
+        // Test files share the PostgreSQL database; only the IMAP tests' own processes poll their mailboxes.
+        IMAP_POLLING: 'off',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,5 +41,8 @@ export function createEmailModule(
     start: async () => undefined,
     stop: async () => (channels.registry.get('email') as EmailChannelAdapter).close(),
   };
-  return { email, backgroundServices: [receiver, pollers, outboundConnections] };
+  return {
+    email,
+    backgroundServices: [receiver, ...(config.IMAP_POLLING === 'on' ? [pollers] : []), outboundConnections],
+  };
 }

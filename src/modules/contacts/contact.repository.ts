@@ -20,10 +20,8 @@ export async function findIdentity(
   value: string,
 ): Promise<IdentityRow | undefined> {
   const { rows } = await executor.executeSql(
-    `select tenant_id as "tenantId", id, contact_id as "contactId", kind, value, display_value as "displayValue",
-            verified, channel_id as "channelId", consent, consent_at as "consentAt",
-            consent_source as "consentSource", first_seen_at as "firstSeenAt", last_seen_at as "lastSeenAt"
-     from contact_identities where tenant_id = $1 and kind = $2 and value = $3`,
+    `select ${selectList(contactIdentities)} from contact_identities
+     where tenant_id = $1 and kind = $2 and value = $3`,
     [tenantId, kind, value],
     'find_identity_by_value',
   );
@@ -67,7 +65,6 @@ export async function findContact(db: Drizzle, tenantId: string, contactId: stri
   return row;
 }
 
-/** Row lock that serialises threading decisions for one customer. */
 /** Serialises everything that threads or changes one contact; on the ingest hot path, so prepared. */
 export async function lockContact(
   executor: SqlExecutor,
@@ -136,7 +133,7 @@ export async function searchContacts(
   if (!options.fragment) return page(undefined);
 
   const identityValues = identityValueMatch(options.fragment, options.normalisedValues);
-  const name = ilike(contacts.name, likePattern(options.fragment));
+  const pattern = likePattern(options.fragment);
   // Materialised, so the planner cannot trade the bounded walk for a scan of every contact. The identity
   // subquery is uncorrelated: run once (trigram index), then a hash probe per contact.
   const walk = dialect.sqlToQuery(sql`
@@ -145,7 +142,7 @@ export async function searchContacts(
       order by ${contacts.createdAt} desc, ${contacts.id} desc limit ${RECENT_CONTACTS}
     )
     select ${sql.raw(selectList(contacts, { alias: 'recent' }))} from recent
-    where recent.name ilike ${likePattern(options.fragment)}
+    where recent.name ilike ${pattern}
        or recent.id in (select ${contactIdentities.contactId} from ${contactIdentities}
                         where ${contactIdentities.tenantId} = ${tenantId} and (${identityValues}))
     order by recent.created_at desc, recent.id desc
@@ -155,7 +152,7 @@ export async function searchContacts(
   return page(
     inArray(
       contacts.id,
-      sql`(select ${contacts.id} from ${contacts} where ${contacts.tenantId} = ${tenantId} and ${name}
+      sql`(select ${contacts.id} from ${contacts} where ${contacts.tenantId} = ${tenantId} and ${ilike(contacts.name, pattern)}
            union all
            select ${contactIdentities.contactId} from ${contactIdentities}
            where ${contactIdentities.tenantId} = ${tenantId} and (${identityValues}))`,

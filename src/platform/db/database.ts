@@ -58,6 +58,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPGlite(options);
 }
 
+/** node-postgres query config: with a name it is a prepared statement on that connection. */
+const pgQuery = (text: string, values: unknown[] | undefined, name: string | undefined) =>
+  name ? { name, text, values: values as any[] } : { text, values: values as any[] };
+
 /** The transaction of the current async context, if any. */
 const currentTx = new AsyncLocalStorage<Tx>();
 
@@ -98,7 +102,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async executeSql(text, values, name) {
       const tx = currentTx.getStore();
       if (tx) return tx.executeSql(text, values, name);
-      const result = await pool.query(name ? { name, text, values: values as any[] } : text, values as any[]);
+      const result = await pool.query(pgQuery(text, values, name));
       return { rows: result.rows };
     },
     async exec(text) {
@@ -117,10 +121,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           // No schema here: drizzle walks the whole schema per instance, and transactions need no relations.
           db: drizzle({ client }) as unknown as Drizzle,
           async executeSql(text, values, name) {
-            const result = await client.query(
-              name ? { name, text, values: values as any[] } : text,
-              values as any[],
-            );
+            const result = await client.query(pgQuery(text, values, name));
             return { rows: result.rows };
           },
           afterCommit: (callback) => callbacks.push(callback),

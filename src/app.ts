@@ -15,6 +15,7 @@ import { registerContactProfileRoutes } from './modules/contacts/contact-profile
 import { ContactTimelineService } from './modules/contacts/contact-timeline.service.ts';
 import { registerContactRoutes } from './modules/contacts/contacts.routes.ts';
 import { CustomAttributeService } from './modules/contacts/custom-attributes.service.ts';
+import { InboundContactResolver } from './modules/contacts/inbound-contact-resolver.ts';
 import { MergeSuggestionService } from './modules/contacts/merge-suggestion.service.ts';
 import {
   ConversationService,
@@ -143,7 +144,13 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
   const channels = new ChannelService(platform, registry);
   const conversations = new ConversationService(platform, users, channels);
   const outbound = new OutboundMessageService(platform, channels);
-  const inbound = new InboundMessageService(platform, channels, contacts, tenants, outbound);
+  const inbound = new InboundMessageService(
+    platform,
+    channels,
+    new InboundContactResolver(tenants),
+    tenants,
+    outbound,
+  );
   const crm = new CrmService(platform, contacts);
   const crmWriteBack = new CrmWriteBackService(platform, crm, contacts, {
     retryBaseMs: config.DELIVERY_RETRY_BASE_MS,

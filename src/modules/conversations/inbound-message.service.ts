@@ -15,8 +15,7 @@ import { newId } from '../../platform/ids.ts';
 import type { ChannelRow } from '../channels/channel.presenter.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
 import { presentContact } from '../contacts/contact.presenter.ts';
-import { lockContact } from '../contacts/contact.repository.ts';
-import type { ContactService } from '../contacts/contact.service.ts';
+import type { InboundContactResolver } from '../contacts/inbound-contact-resolver.ts';
 import { detectLanguage } from '../contacts/language-detection.ts';
 import type { TenantService } from '../tenants/tenant.service.ts';
 import { insertAttachments, type StoredFile, storeFiles } from './attachment.service.ts';
@@ -51,7 +50,7 @@ export class InboundMessageService {
   constructor(
     private readonly platform: Platform,
     private readonly channels: ChannelService,
-    private readonly contacts: ContactService,
+    private readonly contacts: InboundContactResolver,
     private readonly tenants: TenantService,
     private readonly outbound: OutboundMessageService,
   ) {
@@ -202,7 +201,7 @@ export class InboundMessageService {
       inbound.from,
       channel.id,
     );
-    const contact = await lockContact(tx, tenantId, contactId);
+    const contact = await this.contacts.lock(tx, tenantId, contactId);
     const { conversation, opened } = await this.thread(
       tx,
       channel,

@@ -10,8 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+import { createdAt } from '../../platform/db/columns.ts';
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'date', 'boolean', 'list', 'link'] as const;
 

@@ -11,10 +11,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt } from '../../platform/db/columns.ts';
 import { contacts, tenants } from '../../platform/db/schema.ts';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
 /** One CRM/ERP connector per tenant; the signing secret is sealed with the platform's SecretBox. */
 export const crmConnectors = pgTable('crm_connectors', {

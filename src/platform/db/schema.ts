@@ -3,7 +3,6 @@ import {
   bigint,
   bigserial,
   boolean,
-  customType,
   foreignKey,
   index,
   integer,
@@ -16,11 +15,10 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-/** PostgreSQL full-text document; written by a generated column, read only in SQL. */
-export const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+import { createdAt, tsvector, updatedAt } from './columns.ts';
 
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+// The outbox and audit trail live beside this file; re-exported so the schema stays one import.
+export * from './events.tables.ts';
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
@@ -379,45 +377,5 @@ export const attachments = pgTable(
       columns: [table.tenantId, table.messageId],
       foreignColumns: [messages.tenantId, messages.id],
     }).onDelete('cascade'),
-  ],
-);
-
-export interface EventAudience {
-  teamId: string | null;
-  assigneeId: string | null;
-}
-
-export const domainEvents = pgTable(
-  'domain_events',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    tenantId: uuid('tenant_id').notNull(),
-    type: text('type').notNull(),
-    entityType: text('entity_type').notNull(),
-    entityId: uuid('entity_id').notNull(),
-    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
-    /** Who may see it beyond the tenant check (a conversation's team and assignee). */
-    audience: jsonb('audience').$type<EventAudience>(),
-    createdAt: createdAt(),
-  },
-  (table) => [index('domain_events_tenant_idx').on(table.tenantId, table.id)],
-);
-
-export const auditLog = pgTable(
-  'audit_log',
-  {
-    id: bigserial('id', { mode: 'number' }).notNull(),
-    tenantId: uuid('tenant_id').notNull(),
-    actorUserId: uuid('actor_user_id'),
-    actorTokenId: uuid('actor_token_id'),
-    action: text('action').notNull(),
-    entityType: text('entity_type').notNull(),
-    entityId: text('entity_id').notNull(),
-    changes: jsonb('changes').$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: createdAt(),
-  },
-  (table) => [
-    primaryKey({ columns: [table.tenantId, table.id] }),
-    index('audit_log_entity_idx').on(table.tenantId, table.entityType, table.entityId),
   ],
 );

@@ -8,21 +8,34 @@ import { Client, unique } from './support/factories.ts';
 import { freePort, ServerProcess } from './support/server-process.ts';
 import { testDatabases } from './support/test-app.ts';
 
+const crashDatabases: string[] = [];
+
+/** An empty database, named after this file's so CI's cleanup finds it should the test not get to drop it. */
 async function freshPostgresUrl(): Promise<string> {
   const base = new URL(process.env.DATABASE_URL!);
-  const name = `unisono_crash_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  const name = `${base.pathname.slice(1)}_crash_${Math.floor(Math.random() * 1e6)}`;
+  await adminQuery(`create database ${name}`);
+  crashDatabases.push(name);
   base.pathname = `/${name}`;
   return base.toString();
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
 }
 
 describe.each(testDatabases())('the real process on %s', (kind) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'unisono-crash-'));
   afterAll(async () => {
     await ServerProcess.stopAll();
+    for (const name of crashDatabases.splice(0))
+      await adminQuery(`drop database if exists ${name} with (force)`);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

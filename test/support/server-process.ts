@@ -47,7 +47,7 @@ export class ServerProcess {
         HOST: '127.0.0.1',
         PORT: String(this.port),
         LOG_LEVEL: 'warn',
-        // Test files share the PostgreSQL database; only the IMAP tests' own processes poll their mailboxes.
+        // Only the IMAP tests need mailbox polling; every other test app leaves it off.
         IMAP_POLLING: 'off',
         ...this.env,
       },

@@ -32,7 +32,7 @@ export async function startTestApp(
     DELIVERY_RETRY_BASE_MS: '300',
     DELIVERY_TIMEOUT_MS: '2000',
     LOGIN_RATE_LIMIT: '1000',
-    // Test files share the PostgreSQL database; only the IMAP tests' own processes poll their mailboxes.
+    // Only the IMAP tests need mailbox polling; every other test app leaves it off.
     IMAP_POLLING: 'off',
     ...(kind === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...overrides,

@@ -132,7 +132,7 @@ describe.skipIf(!dovecotAvailable()).each(testDatabases())('IMAP mailboxes on %s
     const subjects = await storedSubjects(channel.id);
     expect(subjects).toHaveLength(15);
     expect(new Set(subjects).size).toBe(15);
-    // Marked right after storing; on a shared PostgreSQL another test process's worker may be the one doing it.
+    // Marked right after storing.
     await eventually(
       async () => (await mailbox('resume')).every((message) => message.seen),
       45_000,

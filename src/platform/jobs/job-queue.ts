@@ -15,6 +15,8 @@ export interface JobHandlerContext {
 export class JobQueue {
   private boss: PgBoss | undefined;
   private closed = false;
+  /** Handlers running now: stop() lets them finish before the database goes away. */
+  private readonly running = new Set<Promise<void>>();
   private readonly workerIds = new Map<string, string[]>();
 
   constructor(
@@ -25,10 +27,11 @@ export class JobQueue {
   async start(queueNames: string[]): Promise<void> {
     const boss = new PgBoss({
       db: {
-        // A handler still running when stop() gave up waiting must not reach the closed pool: its job stays
-        // active and pg-boss hands it out again once it expires (at least once, nothing lost).
+        // A handler that outlived stop() must not reach the closed pool. By then pg-boss only records
+        // completions ("nothing affected" is the honest answer); the job stays active and is handed out
+        // again once it expires (at least once, nothing lost).
         executeSql: (text, values) =>
-          this.closed ? Promise.resolve({ rows: [] }) : this.database.executeSql(text, values),
+          this.closed ? Promise.resolve({ rows: [{ count: 0 }] }) : this.database.executeSql(text, values),
       },
       schema: 'pgboss',
       // Our handlers do their own retries with visible attempt counts; pg-boss only guards crashes.
@@ -71,7 +74,16 @@ export class JobQueue {
         name,
         { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
         async (jobs) => {
-          for (const job of jobs) await handler(job.data, { jobId: job.id });
+          for (const job of jobs) {
+            const run = handler(job.data, { jobId: job.id });
+            const tracked = run.catch(() => undefined);
+            this.running.add(tracked);
+            try {
+              await run;
+            } finally {
+              this.running.delete(tracked);
+            }
+          }
         },
       );
       ids.push(id);
@@ -93,6 +105,13 @@ export class JobQueue {
     const boss = this.boss;
     this.boss = undefined;
     await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    // pg-boss stops waiting after its timeout; give late handlers as long again, then a turn of the event
+    // loop for pg-boss to send their completion while the database is still open.
+    await Promise.race([
+      Promise.allSettled(this.running),
+      new Promise((resolve) => setTimeout(resolve, 10_000)),
+    ]);
+    await new Promise((resolve) => setImmediate(resolve));
     this.closed = true;
   }
 }

@@ -1,96 +1,198 @@
-import { and, eq } from 'drizzle-orm';
 import type { IdentityKind, InboundIdentity } from '../../channels/adapter.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { contactIdentities, contacts } from '../../platform/db/schema.ts';
+import { newId } from '../../platform/ids.ts';
 import type { TenantService } from '../tenants/tenant.service.ts';
 import type { ContactRow, IdentityRow } from './contact.presenter.ts';
 import * as repository from './contact.repository.ts';
 import { normaliseIdentity } from './identity-normalizer.ts';
+import {
+  type ContactKey,
+  deleteContacts,
+  findIdentities,
+  type IdentityKey,
+  insertContactsWithIdentity,
+  type KnownIdentity,
+  type LockedContact,
+  lockContacts,
+  type NewInboundContact,
+  setDetectedLanguages,
+  touchIdentities,
+} from './inbound-contact.repository.ts';
 
 const SAME_NUMBER: Partial<Record<IdentityKind, IdentityKind>> = { phone: 'whatsapp', whatsapp: 'phone' };
 
+/** An identity's last-seen time is refreshed at most this often, so a chatty customer costs no writes. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+export interface IdentityRequest {
+  tenantId: string;
+  from: InboundIdentity;
+  /** The channel the message came in on: recorded as where a new identity was first seen. */
+  channelId: string | null;
+}
+
 export interface ResolvedIdentity {
   contactId: string;
-  identity: IdentityRow;
-  createdContact: boolean;
+  identity: KnownIdentity;
+  /** For the one request (of a batch) that created the contact: the new rows. */
+  created?: { contact: ContactRow; identity: IdentityRow };
 }
+
+const keyOf = (key: IdentityKey) => `${key.tenantId}|${key.kind}|${key.value}`;
+const contactKeyOf = (key: ContactKey) => `${key.tenantId}|${key.id}`;
 
 /**
  * The contact side of the inbound pipeline, inside its transaction: who wrote (resolving or creating the
  * contact), the lock that serialises threading for that customer, and the language their message shows.
+ * Every step takes a whole batch of messages, so a shared ingest transaction pays one statement per step.
  */
 export class InboundContactResolver {
   constructor(private readonly tenants: TenantService) {}
 
   /**
-   * The contact behind an inbound identity; creates contact and identity on first contact.
-   * Safe under concurrency: the unique (tenant, kind, value) key decides who created it.
+   * The contact behind each inbound identity, in the requests' order; creates contact and identity on first
+   * contact (once per batch, however often the identity occurs in it). Safe under concurrency: the unique
+   * (tenant, kind, value) key decides who created it.
    */
-  async resolveInbound(
-    tx: Tx,
-    tenantId: string,
-    from: InboundIdentity,
-    channelId: string | null = null,
-  ): Promise<ResolvedIdentity> {
-    const tenant = await this.tenants.cached(tenantId);
-    const normalised = normaliseIdentity(from.kind, from.value, tenant.defaultCountry);
-    const existing = await repository.findIdentity(tx, tenantId, normalised.kind, normalised.value);
-    if (existing) {
-      if (Date.now() - existing.lastSeenAt.getTime() > 60_000) {
-        await tx.db
-          .update(contactIdentities)
-          .set({ lastSeenAt: new Date() })
-          .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.id, existing.id)));
-      }
-      return { contactId: existing.contactId, identity: existing, createdContact: false };
+  async resolveAll(tx: Tx, requests: IdentityRequest[]): Promise<ResolvedIdentity[]> {
+    const wanted = await Promise.all(
+      requests.map(async (request) => {
+        const tenant = await this.tenants.cached(request.tenantId);
+        return {
+          tenantId: request.tenantId,
+          ...normaliseIdentity(request.from.kind, request.from.value, tenant.defaultCountry),
+        };
+      }),
+    );
+    const lookups = new Map<string, IdentityKey>();
+    for (const key of wanted) {
+      lookups.set(keyOf(key), key);
+      // SMS and WhatsApp on the same number are the same phone, so the same person.
+      const sibling = SAME_NUMBER[key.kind];
+      if (sibling) lookups.set(keyOf({ ...key, kind: sibling }), { ...key, kind: sibling });
     }
-    // SMS and WhatsApp on the same number are the same phone, so the same person.
-    const siblingKind = SAME_NUMBER[normalised.kind];
-    const sibling = siblingKind
-      ? await repository.findIdentity(tx, tenantId, siblingKind, normalised.value)
-      : undefined;
-    if (sibling) {
-      const linked = await repository.insertIdentity(
+    const known = new Map<string, KnownIdentity>();
+    for (const row of await findIdentities(tx, [...lookups.values()])) known.set(keyOf(row), row);
+
+    const results: (ResolvedIdentity | undefined)[] = [];
+    const creating = new Map<string, { entry: NewInboundContact; indexes: number[] }>();
+    const stale = new Map<string, ContactKey>();
+    const now = Date.now();
+    for (const [index, key] of wanted.entries()) {
+      const existing = known.get(keyOf(key));
+      if (existing) {
+        results[index] = { contactId: existing.contactId, identity: existing };
+        if (now - existing.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS)
+          stale.set(existing.id, { tenantId: key.tenantId, id: existing.id });
+        continue;
+      }
+      const siblingKind = SAME_NUMBER[key.kind];
+      const sibling = siblingKind ? known.get(keyOf({ ...key, kind: siblingKind })) : undefined;
+      if (sibling) {
+        const linked = await this.linkToSibling(tx, sibling, key, requests[index]!.channelId);
+        known.set(keyOf(key), linked.identity);
+        results[index] = linked;
+        continue;
+      }
+      const pending = creating.get(keyOf(key));
+      if (pending) pending.indexes.push(index);
+      else {
+        const entry = {
+          ...key,
+          contactId: newId(),
+          name: requests[index]!.from.name ?? null,
+          identityId: newId(),
+          channelId: requests[index]!.channelId,
+        };
+        creating.set(keyOf(key), { entry, indexes: [index] });
+      }
+    }
+    await this.create(tx, [...creating.values()], results);
+    await touchIdentities(tx, [...stale.values()], new Date(now));
+    return results as ResolvedIdentity[];
+  }
+
+  /** Locks the contacts until the transaction ends; answers their rows by contact id. */
+  async lockAll(tx: Tx, keys: ContactKey[]): Promise<Map<string, LockedContact>> {
+    const unique = new Map(keys.map((key) => [contactKeyOf(key), key]));
+    const rows = await lockContacts(tx, [...unique.values()]);
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /**
+   * Fills in a language the customer never stated, from their message; a person's choice always wins.
+   * Updates the given rows, so what is presented afterwards shows it.
+   */
+  async setDetectedLanguages(
+    tx: Tx,
+    detected: { contact: LockedContact; language: string }[],
+  ): Promise<void> {
+    const changed = new Map<string, ContactKey & { language: string }>();
+    for (const { contact, language } of detected) {
+      if (contact.language || contact.languageSource === 'manual') continue;
+      contact.language = language;
+      contact.languageSource = 'detected';
+      changed.set(contactKeyOf(contact), { tenantId: contact.tenantId, id: contact.id, language });
+    }
+    await setDetectedLanguages(tx, [...changed.values()]);
+  }
+
+  private async linkToSibling(
+    tx: Tx,
+    sibling: KnownIdentity,
+    key: IdentityKey,
+    channelId: string | null,
+  ): Promise<ResolvedIdentity> {
+    const { tenantId, ...normalised } = { ...key, displayValue: sibling.displayValue };
+    const linked =
+      (await repository.insertIdentity(
         tx.db,
         tenantId,
         sibling.contactId,
         normalised,
         sibling.verified,
         channelId,
-      );
-      const identity =
-        linked ?? (await repository.findIdentity(tx, tenantId, normalised.kind, normalised.value));
-      if (identity) return { contactId: identity.contactId, identity, createdContact: false };
-    }
-    const contact = await repository.insertContact(tx.db, tenantId, { name: from.name ?? null });
-    const identity = await repository.insertIdentity(
-      tx.db,
-      tenantId,
-      contact.id,
-      normalised,
-      false,
-      channelId,
+      )) ?? (await repository.findIdentity(tx, tenantId, key.kind, key.value));
+    if (!linked) throw new Error('identity vanished during resolution');
+    return { contactId: linked.contactId, identity: linked };
+  }
+
+  /** New contacts with their first identity; where a concurrent message won the race, its contact is used. */
+  private async create(
+    tx: Tx,
+    creating: { entry: NewInboundContact; indexes: number[] }[],
+    results: (ResolvedIdentity | undefined)[],
+  ): Promise<void> {
+    if (creating.length === 0) return;
+    const rows = await insertContactsWithIdentity(
+      tx,
+      creating.map(({ entry }) => entry),
     );
-    if (identity) return { contactId: contact.id, identity, createdContact: true };
-    // A concurrent message created this identity first: use theirs and drop our unused contact.
-    await tx.db.delete(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contact.id)));
-    const winner = await repository.findIdentity(tx, tenantId, normalised.kind, normalised.value);
-    if (!winner) throw new Error('identity vanished during resolution');
-    return { contactId: winner.contactId, identity: winner, createdContact: false };
-  }
-
-  /** Fills in a language the customer never stated, from their message; a person's choice always wins. */
-  async setDetectedLanguage(tx: Tx, contact: ContactRow, language: string): Promise<void> {
-    if (contact.language || contact.languageSource === 'manual') return;
-    await tx.db
-      .update(contacts)
-      .set({ language, languageSource: 'detected' })
-      .where(and(eq(contacts.tenantId, contact.tenantId), eq(contacts.id, contact.id)));
-    contact.language = language;
-  }
-
-  /** Serialises everything that threads or changes one contact until the transaction ends. */
-  lock(tx: Tx, tenantId: string, contactId: string): Promise<ContactRow | undefined> {
-    return repository.lockContact(tx, tenantId, contactId);
+    const inserted = new Map(rows.identities.map((row) => [row.id, row]));
+    const contactsById = new Map(rows.contacts.map((row) => [row.id, row]));
+    const lost = creating.filter(({ entry }) => !inserted.has(entry.identityId));
+    await deleteContacts(
+      tx,
+      lost.map(({ entry }) => ({ tenantId: entry.tenantId, id: entry.contactId })),
+    );
+    const winners = new Map<string, KnownIdentity>();
+    for (const row of await findIdentities(
+      tx,
+      lost.map(({ entry }) => entry),
+    ))
+      winners.set(keyOf(row), row);
+    for (const { entry, indexes } of creating) {
+      const own = inserted.get(entry.identityId);
+      const identity = own ?? winners.get(keyOf(entry));
+      if (!identity) throw new Error('identity vanished during resolution');
+      const contact = contactsById.get(entry.contactId);
+      for (const [position, index] of indexes.entries()) {
+        results[index] = {
+          contactId: identity.contactId,
+          identity,
+          ...(position === 0 && own && contact ? { created: { contact, identity: own } } : {}),
+        };
+      }
+    }
   }
 }

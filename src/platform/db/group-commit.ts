@@ -1,76 +1,85 @@
 import type { Database, Tx } from './database.ts';
 
-interface Unit<T> {
-  work: (tx: Tx) => Promise<T>;
-  order: string;
+interface Unit<I, T> {
+  item: I;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
 
 export interface GroupCommitOptions {
-  /** Most units of work one transaction takes. */
+  /** Most items one transaction takes. */
   maxBatch: number;
-  /** Transactions in flight at once; further units wait and are then committed together. */
+  /** Transactions in flight at once; further items wait and are then committed together. */
   concurrency: number;
 }
 
+/** Stores a batch of items in one transaction; answers one result per item, in the items' order. */
+export type BatchWork<I, T> = (tx: Tx, items: I[]) => Promise<T[]>;
+
 /**
- * Group commit for a hot write path. A unit of work runs in its own transaction while fewer than
- * `concurrency` are in flight; under load, the units that queued up meanwhile share the next transaction
- * (one BEGIN, one COMMIT, one WAL flush for many). Units in a shared transaction run one after another, in
- * `order` so concurrent batches take row locks in the same order. If a shared transaction fails, each of
- * its units is retried in a transaction of its own: one bad unit fails alone and takes no other with it.
+ * Group commit for a hot write path. An item is stored in its own transaction while fewer than
+ * `concurrency` are in flight; under load, the items that queued up meanwhile share the next transaction,
+ * and the work handles them together: one statement per step for the whole batch, one BEGIN, one COMMIT
+ * and one WAL flush for many. Items are handed over in arrival order. If a shared transaction fails, each
+ * of its items is retried in a transaction of its own: one bad item fails alone and takes no other with it.
  *
- * A unit must be safe to run twice up to its commit: everything it does goes through the transaction,
- * after-commit callbacks included.
+ * The work must be safe to run twice up to its commit: everything it does goes through the transaction,
+ * after-commit callbacks included. It must take row locks in an order of its own (e.g. by key), so that
+ * concurrent batches cannot deadlock.
  */
-export class GroupCommit<T> {
-  private readonly queue: Unit<T>[] = [];
+export class GroupCommit<I, T> {
+  private readonly queue: Unit<I, T>[] = [];
   private inFlight = 0;
 
   constructor(
     private readonly database: Database,
+    private readonly work: BatchWork<I, T>,
     private readonly options: GroupCommitOptions,
   ) {}
 
-  run(work: (tx: Tx) => Promise<T>, order = ''): Promise<T> {
-    // Already inside a caller's transaction: join it, never mix other callers' work into it.
-    if (this.database.inTransaction()) return this.database.transaction(work);
+  run(item: I): Promise<T> {
+    // Already inside a caller's transaction: join it, never mix other callers' items into it.
+    if (this.database.inTransaction()) return this.database.transaction((tx) => this.single(tx, item));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, order, resolve, reject });
+      this.queue.push({ item, resolve, reject });
       this.pump();
     });
   }
 
   private pump(): void {
     while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
       this.inFlight++;
-      void this.commit(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
+      // Start on the next turn of the event loop, so the requests that arrived together share the batch.
+      // (On PGlite a whole transaction runs without yielding to I/O: without this, every batch is one item.)
+      setImmediate(() => {
+        const batch = this.queue.splice(0, this.options.maxBatch);
+        void this.commit(batch).finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
       });
     }
   }
 
-  private async commit(batch: Unit<T>[]): Promise<void> {
+  private async single(tx: Tx, item: I): Promise<T> {
+    const [result] = await this.work(tx, [item]);
+    return result!;
+  }
+
+  private async commit(batch: Unit<I, T>[]): Promise<void> {
     if (batch.length > 1) {
-      batch.sort((left, right) => (left.order < right.order ? -1 : left.order > right.order ? 1 : 0));
       try {
-        const results = await this.database.transaction(async (tx) => {
-          const done: T[] = [];
-          for (const unit of batch) done.push(await unit.work(tx));
-          return done;
-        });
+        const items = batch.map((unit) => unit.item);
+        const results = await this.database.transaction((tx) => this.work(tx, items));
         for (const [index, unit] of batch.entries()) unit.resolve(results[index]!);
         return;
       } catch {
-        // Fall through: every unit on its own, so the failure lands only where it belongs.
+        // Fall through: every item on its own, so the failure lands only where it belongs.
       }
     }
     for (const unit of batch) {
       try {
-        unit.resolve(await this.database.transaction(unit.work));
+        unit.resolve(await this.database.transaction((tx) => this.single(tx, unit.item)));
       } catch (error) {
         unit.reject(error);
       }

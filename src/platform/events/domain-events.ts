@@ -1,6 +1,5 @@
 import type { Tx } from '../db/database.ts';
-import { domainEvents, type EventAudience } from '../db/schema.ts';
-import { selectList } from '../db/select-list.ts';
+import type { EventAudience } from '../db/schema.ts';
 
 export interface DomainEventInput {
   tenantId: string;
@@ -29,13 +28,15 @@ export async function recordEvents(
   events: DomainEventInput[],
 ): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
-  // One prepared statement for any number of events: the columns go in as arrays.
+  // One prepared statement for any number of events: the columns go in as arrays. Only the new ids and
+  // times come back; the events themselves are already here.
   const { rows } = await tx.executeSql(
     `insert into domain_events (tenant_id, type, entity_type, entity_id, payload, audience)
      select tenant_id, type, entity_type, entity_id, payload::jsonb, audience::jsonb
      from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
-       as event(tenant_id, type, entity_type, entity_id, payload, audience)
-     returning ${selectList(domainEvents)}`,
+       with ordinality as event(tenant_id, type, entity_type, entity_id, payload, audience, position)
+     order by position
+     returning id, created_at as "createdAt"`,
     [
       events.map((event) => event.tenantId),
       events.map((event) => event.type),
@@ -46,7 +47,16 @@ export async function recordEvents(
     ],
     'record_domain_events',
   );
-  const stored = (rows as StoredEvent[]).sort((left, right) => left.id - right.id);
+  // The ids come from a sequence, drawn in insert order: the n-th smallest is the n-th event's.
+  const assigned = rows
+    .map((row) => ({ id: Number(row.id), createdAt: row.createdAt as Date }))
+    .sort((left, right) => left.id - right.id);
+  const stored = events.map((event, index) => ({
+    ...event,
+    audience: event.audience ?? null,
+    id: assigned[index]!.id,
+    createdAt: assigned[index]!.createdAt,
+  }));
   await bus.publish(tx, stored);
   return stored;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, gt, or, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/database.ts';
 import { domainEvents } from '../db/schema.ts';
@@ -27,10 +28,13 @@ export class LocalEventBus implements EventBus {
 }
 
 /**
- * Several nodes: the transaction NOTIFYs the new event ids (delivered by PostgreSQL only on commit);
- * every node LISTENs, loads the rows in batches and hands them to its sinks.
+ * Several nodes: the writing node hands its events to its own sinks after commit, as they are in memory;
+ * the transaction also NOTIFYs the new event ids, tagged with the writing node (PostgreSQL delivers them
+ * only on commit). Every other node LISTENs, loads the rows in batches and hands them to its sinks.
  */
 export class PostgresEventBus extends LocalEventBus {
+  /** Tags this node's notifications, so it skips its own (its sinks already have them). */
+  private readonly node = randomUUID();
   private pending: number[] = [];
   private readonly unsent = new WeakMap<Tx, number[]>();
   private flushScheduled = false;
@@ -45,7 +49,9 @@ export class PostgresEventBus extends LocalEventBus {
 
   async start(): Promise<void> {
     this.unlisten = await this.database.listen(NOTIFY_CHANNEL, (payload) => {
-      for (const id of payload.split(',')) {
+      const separator = payload.indexOf(':');
+      if (payload.slice(0, separator) === this.node) return;
+      for (const id of payload.slice(separator + 1).split(',')) {
         const parsed = Number(id);
         if (Number.isSafeInteger(parsed)) this.pending.push(parsed);
       }
@@ -58,6 +64,7 @@ export class PostgresEventBus extends LocalEventBus {
 
   /** One NOTIFY per transaction (not per publish), so a shared ingest transaction pays for it once. */
   override async publish(tx: Tx, events: StoredEvent[]): Promise<void> {
+    await super.publish(tx, events);
     let ids = this.unsent.get(tx);
     if (!ids) {
       const collected: number[] = [];
@@ -65,8 +72,9 @@ export class PostgresEventBus extends LocalEventBus {
       this.unsent.set(tx, collected);
       tx.beforeCommit(async () => {
         this.unsent.delete(tx);
-        for (const payload of notifyPayloads(collected)) {
-          await tx.executeSql('select pg_notify($1, $2)', [NOTIFY_CHANNEL, payload], 'notify_events');
+        const prefix = `${this.node}:`;
+        for (const ids of notifyPayloads(collected, NOTIFY_LIMIT - prefix.length)) {
+          await tx.executeSql('select pg_notify($1, $2)', [NOTIFY_CHANNEL, prefix + ids], 'notify_events');
         }
       });
     }
@@ -96,8 +104,11 @@ export class PostgresEventBus extends LocalEventBus {
   }
 }
 
-/** NOTIFY payloads stay below PostgreSQL's 8000-byte limit: comma-separated ids, split where needed. */
-export function notifyPayloads(ids: number[], limit = 7_000): string[] {
+/** NOTIFY payloads stay below PostgreSQL's 8000-byte limit. */
+const NOTIFY_LIMIT = 7_000;
+
+/** Comma-separated ids, split where a payload would grow beyond the limit. */
+export function notifyPayloads(ids: number[], limit = NOTIFY_LIMIT): string[] {
   const payloads: string[] = [];
   let current = '';
   for (const id of ids) {

@@ -43,23 +43,19 @@ export class ProcessingEventBus implements EventBus {
   }
 
   async publish(tx: Tx, events: StoredEvent[]): Promise<void> {
-    let enqueued = false;
+    const jobs: { data: ProcessEventJob; options: { singletonKey: string } }[] = [];
     for (const event of events) {
       for (const processor of this.processors.values()) {
         if (!processor.handles.includes(event.type)) continue;
         if (processor.accepts && !(await processor.accepts(event))) continue;
-        const job: ProcessEventJob = {
-          processor: processor.name,
-          eventId: event.id,
-          tenantId: event.tenantId,
-        };
-        await this.jobs.send(tx, PROCESS_DOMAIN_EVENT, job, {
-          singletonKey: `${processor.name}:${event.id}`,
+        jobs.push({
+          data: { processor: processor.name, eventId: event.id, tenantId: event.tenantId },
+          options: { singletonKey: `${processor.name}:${event.id}` },
         });
-        enqueued = true;
       }
     }
-    if (enqueued) tx.afterCommit(() => this.jobs.nudge(PROCESS_DOMAIN_EVENT));
+    await this.jobs.sendMany(tx, PROCESS_DOMAIN_EVENT, jobs);
+    if (jobs.length > 0) tx.afterCommit(() => this.jobs.nudge(PROCESS_DOMAIN_EVENT));
     await this.inner.publish(tx, events);
   }
 

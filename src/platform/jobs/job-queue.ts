@@ -63,6 +63,28 @@ export class JobQueue {
     });
   }
 
+  /** Several jobs of one kind in one statement (e.g. everything a shared ingest transaction enqueues). */
+  async sendMany(
+    executor: SqlExecutor,
+    name: string,
+    jobs: { data: object; options?: JobOptions }[],
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.started.insert(
+      jobs.map(({ data, options = {} }) => ({
+        name,
+        data,
+        startAfter:
+          options.startAfterSeconds === undefined ? undefined : `${options.startAfterSeconds} seconds`,
+        singletonKey: options.singletonKey,
+        retryLimit: 3,
+        retryDelay: 5,
+        retryBackoff: true,
+      })),
+      { db: { executeSql: (text, values) => executor.executeSql(text, values) } },
+    );
+  }
+
   async work<T extends object>(
     name: string,
     handler: (data: T, context: JobHandlerContext) => Promise<void>,

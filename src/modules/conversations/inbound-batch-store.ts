@@ -1,0 +1,328 @@
+import type { ChannelAdapter, InboundMessage } from '../../channels/adapter.ts';
+import type { Platform } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { type DomainEventInput, recordEvents } from '../../platform/events/domain-events.ts';
+import { newId } from '../../platform/ids.ts';
+import type { ChannelRow } from '../channels/channel.presenter.ts';
+import type { ContactRow, IdentityRow } from '../contacts/contact.presenter.ts';
+import { presentContact } from '../contacts/contact.presenter.ts';
+import type { LockedContact } from '../contacts/inbound-contact.repository.ts';
+import type { InboundContactResolver } from '../contacts/inbound-contact-resolver.ts';
+import { detectLanguage } from '../contacts/language-detection.ts';
+import type { TenantService } from '../tenants/tenant.service.ts';
+import { insertAttachments, type StoredFile } from './attachment.service.ts';
+import { audienceOf } from './conversation.policy.ts';
+import {
+  type ConversationRow,
+  presentConversation,
+  presentMessage,
+  previewOf,
+} from './conversation.presenter.ts';
+import { sanitizeMessageHtml } from './html-sanitizer.ts';
+import {
+  findInboundMessages,
+  type InboundActivity,
+  type InboundMessageValues,
+  insertInboundMessages,
+  recordInboundActivities,
+} from './inbound.repository.ts';
+import { InboundThreading, type Thread } from './inbound-threading.ts';
+
+/** An accepted inbound message on its way into the database; its files are already stored. */
+export interface PendingInbound {
+  channel: ChannelRow;
+  inbound: InboundMessage;
+  files: StoredFile[];
+  raw: StoredFile | undefined;
+  threading: ChannelAdapter['threading'];
+  receivedAt: Date;
+}
+
+export interface StoredMessage {
+  messageId: string;
+  conversationId: string;
+  contactId: string;
+  duplicate: boolean;
+}
+
+/** A concurrent transaction stored a message with the same provider id first. */
+export class DuplicateMessage extends Error {}
+
+const externalKeyOf = (pending: PendingInbound) =>
+  `${pending.channel.tenantId}|${pending.channel.id}|${pending.inbound.externalId}`;
+
+/**
+ * Stores a batch of inbound messages in the caller's transaction, one statement per step for the whole
+ * batch: dedupe → resolve contacts → lock them → thread → store messages → update conversations → record
+ * events. The outcome is the same as storing the messages one after another in the batch's order.
+ */
+export class InboundBatchStore {
+  private readonly threading: InboundThreading;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly contacts: InboundContactResolver,
+    private readonly tenants: TenantService,
+  ) {
+    this.threading = new InboundThreading(tenants);
+  }
+
+  async store(tx: Tx, batch: PendingInbound[]): Promise<StoredMessage[]> {
+    const results: StoredMessage[] = [];
+    const { fresh, repeats } = await this.dedupe(tx, batch, results);
+    if (fresh.length === 0) return results;
+
+    const resolved = await this.contacts.resolveAll(
+      tx,
+      fresh.map(({ item }) => ({
+        tenantId: item.channel.tenantId,
+        from: item.inbound.from,
+        channelId: item.channel.id,
+      })),
+    );
+    const contactRows = await this.contacts.lockAll(
+      tx,
+      resolved.map((identity, index) => ({
+        tenantId: fresh[index]!.item.channel.tenantId,
+        id: identity.contactId,
+      })),
+    );
+    const threads = await this.threading.threadAll(
+      tx,
+      fresh.map(({ item }, index) => ({
+        channel: item.channel,
+        inbound: item.inbound,
+        threading: item.threading,
+        contactId: resolved[index]!.contactId,
+        senderValue: resolved[index]!.identity.value,
+        receivedAt: item.receivedAt,
+      })),
+    );
+
+    // Languages as the messages would have set them one after another: the first detection fills a gap.
+    const conversationLanguage = new Map(
+      threads.map(({ conversation }) => [conversation.id, conversation.language]),
+    );
+    const detectedLanguages: { contact: LockedContact; language: string }[] = [];
+    const detections = fresh.map(({ item }) =>
+      detectLanguage(item.inbound.text || item.inbound.subject || ''),
+    );
+    const values: InboundMessageValues[] = [];
+    for (const [index, { item }] of fresh.entries()) {
+      const { channel, inbound } = item;
+      const conversation = threads[index]!.conversation;
+      const contact = contactRows.get(resolved[index]!.contactId);
+      const detected = detections[index];
+      const tenant = await this.tenants.cached(channel.tenantId);
+      const language =
+        detected ?? conversationLanguage.get(conversation.id) ?? contact?.language ?? tenant.defaultLanguage;
+      if (detected && !conversationLanguage.get(conversation.id))
+        conversationLanguage.set(conversation.id, detected);
+      if (detected && contact) detectedLanguages.push({ contact, language: detected });
+      values.push({
+        tenantId: channel.tenantId,
+        id: newId(),
+        conversationId: conversation.id,
+        contactId: resolved[index]!.contactId,
+        channelId: channel.id,
+        identityId: resolved[index]!.identity.id,
+        text: inbound.text,
+        html: inbound.html ? sanitizeMessageHtml(inbound.html) : null,
+        subject: inbound.subject ?? null,
+        externalId: inbound.externalId,
+        language,
+        metadata: metadataOf(item),
+        createdAt: item.receivedAt,
+      });
+    }
+    await this.contacts.setDetectedLanguages(tx, detectedLanguages);
+    const inserted = new Map((await insertInboundMessages(tx, values)).map((row) => [row.id, row]));
+    if (inserted.size !== values.length) throw new DuplicateMessage();
+    const files = new Map<string, Awaited<ReturnType<typeof insertAttachments>>>();
+    for (const [index, { item }] of fresh.entries()) {
+      if (item.files.length === 0) continue;
+      files.set(
+        values[index]!.id,
+        await insertAttachments(tx, item.channel.tenantId, values[index]!.id, item.files),
+      );
+    }
+
+    const updated = await recordInboundActivities(
+      tx,
+      activitiesOf(
+        fresh.map(({ item }) => item),
+        threads,
+        values,
+        detections,
+      ),
+    );
+    const byId = new Map(updated.map((conversation) => [conversation.id, conversation]));
+    await recordEvents(tx, this.platform.bus, [
+      ...resolved.flatMap(({ created, contactId }) => {
+        // As created, with the language the first message showed.
+        const locked = contactRows.get(contactId);
+        return created ? [contactCreated({ ...created.contact, ...locked }, created.identity)] : [];
+      }),
+      ...updated.map((conversation) =>
+        conversationEvent(conversation, threads, contactRows.get(conversation.contactId)?.name ?? null),
+      ),
+      ...values.map((message) => {
+        const conversation = byId.get(message.conversationId)!;
+        return {
+          tenantId: message.tenantId,
+          type: 'message.created',
+          entityType: 'message',
+          entityId: message.id,
+          payload: presentMessage(inserted.get(message.id)!, files.get(message.id)),
+          audience: audienceOf(conversation),
+        };
+      }),
+    ]);
+
+    for (const [index, { position }] of fresh.entries()) {
+      const { id, conversationId, contactId } = values[index]!;
+      results[position] = { messageId: id, conversationId, contactId, duplicate: false };
+    }
+    for (const { position, first } of repeats) results[position] = { ...results[first]!, duplicate: true };
+    return results;
+  }
+
+  /**
+   * Fills in the results of messages stored earlier. Answers the others with their position in the batch,
+   * and the repeats of a provider id within the batch, which answer what its first occurrence stored.
+   */
+  private async dedupe(
+    tx: Tx,
+    batch: PendingInbound[],
+    results: StoredMessage[],
+  ): Promise<{
+    fresh: { item: PendingInbound; position: number }[];
+    repeats: { position: number; first: number }[];
+  }> {
+    const stored = new Map(
+      (
+        await findInboundMessages(
+          tx,
+          batch.map(({ channel, inbound }) => ({
+            tenantId: channel.tenantId,
+            channelId: channel.id,
+            externalId: inbound.externalId,
+          })),
+        )
+      ).map((row) => [`${row.tenantId}|${row.channelId}|${row.externalId}`, row]),
+    );
+    const firsts = new Map<string, number>();
+    const fresh: { item: PendingInbound; position: number }[] = [];
+    const repeats: { position: number; first: number }[] = [];
+    for (const [position, item] of batch.entries()) {
+      const key = externalKeyOf(item);
+      const existing = stored.get(key);
+      if (existing) {
+        results[position] = {
+          messageId: existing.id,
+          conversationId: existing.conversationId,
+          contactId: existing.contactId,
+          duplicate: true,
+        };
+        continue;
+      }
+      const first = firsts.get(key);
+      if (first !== undefined) repeats.push({ position, first });
+      else {
+        firsts.set(key, position);
+        fresh.push({ item, position });
+      }
+    }
+    return { fresh, repeats };
+  }
+}
+
+function metadataOf({ inbound, raw }: PendingInbound): Record<string, unknown> {
+  return {
+    ...(inbound.metadata ?? {}),
+    ...(inbound.sentAt ? { sentAt: inbound.sentAt.toISOString() } : {}),
+    ...(inbound.cc?.length ? { cc: inbound.cc.map((participant) => participant.value.toLowerCase()) } : {}),
+    ...(raw
+      ? {
+          raw: {
+            storageKey: raw.storageKey,
+            size: raw.size,
+            sha256: raw.sha256,
+            contentType: raw.contentType,
+          },
+        }
+      : {}),
+  };
+}
+
+/** One activity per conversation, in the order the batch first touched them. */
+function activitiesOf(
+  items: PendingInbound[],
+  threads: Thread[],
+  values: InboundMessageValues[],
+  detections: (string | undefined)[],
+): InboundActivity[] {
+  const activities = new Map<string, InboundActivity>();
+  for (const [index, item] of items.entries()) {
+    const message = values[index]!;
+    const preview = previewOf(
+      item.inbound.text || item.inbound.subject || item.files.map((file) => file.filename).join(', '),
+    );
+    const detected = detections[index] ?? null;
+    const conversationId = threads[index]!.conversation.id;
+    const activity = activities.get(conversationId);
+    if (!activity) {
+      activities.set(conversationId, {
+        tenantId: message.tenantId,
+        conversationId,
+        firstAt: message.createdAt,
+        lastAt: message.createdAt,
+        channelId: message.channelId,
+        identityId: message.identityId,
+        preview,
+        count: 1,
+        subject: message.subject,
+        language: detected,
+      });
+      continue;
+    }
+    if (message.createdAt > activity.lastAt) activity.lastAt = message.createdAt;
+    if (message.createdAt < activity.firstAt) activity.firstAt = message.createdAt;
+    activity.channelId = message.channelId;
+    activity.identityId = message.identityId;
+    activity.preview = preview;
+    activity.count++;
+    activity.subject ??= message.subject;
+    activity.language ??= detected;
+  }
+  return [...activities.values()];
+}
+
+function contactCreated(contact: ContactRow, identity: IdentityRow): DomainEventInput {
+  return {
+    tenantId: contact.tenantId,
+    type: 'contact.created',
+    entityType: 'contact',
+    entityId: contact.id,
+    payload: presentContact(contact, [identity]),
+  };
+}
+
+/** Created when the batch opened it; else updated, and marked reopened when it was not open before. */
+function conversationEvent(
+  conversation: ConversationRow,
+  threads: Thread[],
+  contactName: string | null,
+): DomainEventInput {
+  const touched = threads.filter((thread) => thread.conversation.id === conversation.id);
+  const opened = touched.some((thread) => thread.opened);
+  const reopened = !opened && touched[0]!.conversation.status !== 'open';
+  return {
+    tenantId: conversation.tenantId,
+    type: opened ? 'conversation.created' : 'conversation.updated',
+    entityType: 'conversation',
+    entityId: conversation.id,
+    payload: { ...presentConversation(conversation, contactName), ...(reopened ? { reopened: true } : {}) },
+    audience: audienceOf(conversation),
+  };
+}

@@ -1,0 +1,285 @@
+import type { SqlExecutor } from '../../platform/db/database.ts';
+import { conversations } from '../../platform/db/schema.ts';
+import { selectList } from '../../platform/db/select-list.ts';
+import type { ConversationRow, MessageRow } from './conversation.presenter.ts';
+
+/*
+ * The conversation statements of the ingest hot path. Each takes a whole batch of messages at once (the
+ * columns go in as arrays), so a shared ingest transaction pays one round trip per step, not one per
+ * message; each is named, so PostgreSQL parses it once per connection.
+ */
+
+export interface ExternalMessageKey {
+  tenantId: string;
+  channelId: string;
+  externalId: string;
+}
+
+export interface StoredInbound extends ExternalMessageKey {
+  id: string;
+  conversationId: string;
+  contactId: string;
+}
+
+/** Inbound messages already stored under these provider ids (the dedupe step). */
+export async function findInboundMessages(
+  executor: SqlExecutor,
+  keys: ExternalMessageKey[],
+): Promise<StoredInbound[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await executor.executeSql(
+    `select message.id, message.conversation_id as "conversationId", message.contact_id as "contactId",
+            message.tenant_id as "tenantId", message.channel_id as "channelId", message.external_id as "externalId"
+     from unnest($1::uuid[], $2::uuid[], $3::text[]) as wanted(tenant_id, channel_id, external_id)
+     cross join lateral (
+       select * from messages
+       where tenant_id = wanted.tenant_id and channel_id = wanted.channel_id and direction = 'inbound'
+         and external_id = wanted.external_id
+     ) message`,
+    [keys.map((key) => key.tenantId), keys.map((key) => key.channelId), keys.map((key) => key.externalId)],
+    'find_inbound_messages',
+  );
+  return rows;
+}
+
+/** What threading needs of a conversation; the full row comes back from recordInboundActivities. */
+export type ThreadedConversation = Pick<
+  ConversationRow,
+  'tenantId' | 'id' | 'contactId' | 'channelId' | 'status' | 'language' | 'lastActivityAt'
+>;
+
+const THREADED_COLUMNS = `conversation.tenant_id as "tenantId", conversation.id, conversation.contact_id as "contactId",
+  conversation.channel_id as "channelId", conversation.status, conversation.language,
+  conversation.last_activity_at as "lastActivityAt"`;
+
+export interface ContactChannelKey {
+  tenantId: string;
+  contactId: string;
+  channelId: string;
+}
+
+/*
+ * Lookups go through one lateral index probe per key: a join against the unnest would let the planner pick a
+ * hash join over the whole table, which it does for small tables, and an ingest target is often small and,
+ * from updates, bloated.
+ */
+
+/**
+ * The customers' open conversations on a channel (normally one each; the caller takes the most recently
+ * active). Written so that even without statistics (PGlite has no autovacuum) the planner probes the
+ * customer's index: with ORDER BY … LIMIT it walked the tenant's activity index instead, and with
+ * `status = any(…)` the assignee index, both through every conversation of the tenant.
+ */
+export async function findOpenConversations(
+  executor: SqlExecutor,
+  keys: ContactChannelKey[],
+): Promise<ThreadedConversation[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await executor.executeSql(
+    `select ${THREADED_COLUMNS}
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[]) as wanted(tenant_id, contact_id, channel_id)
+     cross join lateral (
+       select * from conversations
+       where tenant_id = wanted.tenant_id and contact_id = wanted.contact_id and channel_id = wanted.channel_id
+         and status not in ('resolved', 'closed')
+     ) conversation`,
+    [keys.map((key) => key.tenantId), keys.map((key) => key.contactId), keys.map((key) => key.channelId)],
+    'find_open_conversations',
+  );
+  return rows;
+}
+
+/** Each customer's most recently resolved conversation on a channel, if resolved after the given time. */
+export async function findReopenableConversations(
+  executor: SqlExecutor,
+  keys: (ContactChannelKey & { resolvedAfter: Date })[],
+): Promise<ThreadedConversation[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await executor.executeSql(
+    `select ${THREADED_COLUMNS}
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[])
+            as wanted(tenant_id, contact_id, channel_id, resolved_after)
+     cross join lateral (
+       select * from conversations
+       where tenant_id = wanted.tenant_id and contact_id = wanted.contact_id and channel_id = wanted.channel_id
+         and status = 'resolved' and resolved_at > wanted.resolved_after
+       order by resolved_at desc limit 1
+     ) conversation`,
+    [
+      keys.map((key) => key.tenantId),
+      keys.map((key) => key.contactId),
+      keys.map((key) => key.channelId),
+      keys.map((key) => key.resolvedAfter.toISOString()),
+    ],
+    'find_reopenable_conversations',
+  );
+  return rows;
+}
+
+export interface NewConversation extends ContactChannelKey {
+  id: string;
+  subject: string | null;
+  createdAt: Date;
+}
+
+export async function insertConversations(
+  executor: SqlExecutor,
+  entries: NewConversation[],
+): Promise<ThreadedConversation[]> {
+  if (entries.length === 0) return [];
+  const { rows } = await executor.executeSql(
+    `insert into conversations (tenant_id, id, contact_id, channel_id, status, subject, last_activity_at, created_at)
+     select tenant_id, id, contact_id, channel_id, 'open', subject, created_at, created_at
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[])
+            as entry(tenant_id, id, contact_id, channel_id, subject, created_at)
+     order by created_at, id
+     returning ${THREADED_COLUMNS.replaceAll('conversation.', '')}`,
+    [
+      entries.map((entry) => entry.tenantId),
+      entries.map((entry) => entry.id),
+      entries.map((entry) => entry.contactId),
+      entries.map((entry) => entry.channelId),
+      entries.map((entry) => entry.subject),
+      entries.map((entry) => entry.createdAt.toISOString()),
+    ],
+    'insert_inbound_conversations',
+  );
+  return rows;
+}
+
+export interface InboundMessageValues {
+  tenantId: string;
+  id: string;
+  conversationId: string;
+  contactId: string;
+  channelId: string;
+  identityId: string;
+  text: string;
+  html: string | null;
+  subject: string | null;
+  externalId: string;
+  language: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * Stores inbound messages; a message whose provider id is already stored is skipped (not returned). Only the
+ * ids come back: the stored rows are exactly the values given plus the defaults of a received message.
+ */
+export async function insertInboundMessages(
+  executor: SqlExecutor,
+  values: InboundMessageValues[],
+): Promise<MessageRow[]> {
+  if (values.length === 0) return [];
+  const column = <K extends keyof InboundMessageValues>(key: K) => values.map((message) => message[key]);
+  const { rows } = await executor.executeSql(
+    `insert into messages (tenant_id, id, conversation_id, contact_id, direction, kind, channel_id, identity_id,
+                           text, html, subject, external_id, status, language, metadata, created_at)
+     select tenant_id, id, conversation_id, contact_id, 'inbound', 'message', channel_id, identity_id,
+            text, html, subject, external_id, 'received', language, metadata::jsonb, created_at
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
+                 $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
+            as message(tenant_id, id, conversation_id, contact_id, channel_id, identity_id, text, html,
+                       subject, external_id, language, metadata, created_at)
+     on conflict do nothing
+     returning id`,
+    [
+      column('tenantId'),
+      column('id'),
+      column('conversationId'),
+      column('contactId'),
+      column('channelId'),
+      column('identityId'),
+      column('text'),
+      column('html'),
+      column('subject'),
+      column('externalId'),
+      column('language'),
+      values.map((message) => JSON.stringify(message.metadata)),
+      values.map((message) => message.createdAt.toISOString()),
+    ],
+    'insert_inbound_messages',
+  );
+  const inserted = new Set(rows.map((row) => row.id as string));
+  return values.filter((message) => inserted.has(message.id)).map(receivedMessage);
+}
+
+function receivedMessage(message: InboundMessageValues): MessageRow {
+  return {
+    ...message,
+    direction: 'inbound',
+    kind: 'message',
+    authorUserId: null,
+    status: 'received',
+    statusReason: null,
+    attempts: 0,
+    nextAttemptAt: null,
+    searchVector: null,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    failedAt: null,
+  };
+}
+
+/** What a batch's inbound messages did to one conversation. */
+export interface InboundActivity {
+  tenantId: string;
+  conversationId: string;
+  /** The first message's time: the conversation waits for an answer since then, unless it already did. */
+  firstAt: Date;
+  /** The last message's time, channel, identity and preview. */
+  lastAt: Date;
+  channelId: string;
+  identityId: string;
+  preview: string;
+  count: number;
+  /** Filled in only where the conversation has none yet. */
+  subject: string | null;
+  language: string | null;
+}
+
+/**
+ * Inbound messages arrived: each conversation is open again, waits for an answer, counts the messages and
+ * remembers where the customer last wrote from. Answers the updated rows.
+ */
+export async function recordInboundActivities(
+  executor: SqlExecutor,
+  activities: InboundActivity[],
+): Promise<ConversationRow[]> {
+  if (activities.length === 0) return [];
+  // In id order, so concurrent batches touching the same conversations cannot deadlock.
+  activities = [...activities].sort((left, right) =>
+    left.conversationId < right.conversationId ? -1 : left.conversationId > right.conversationId ? 1 : 0,
+  );
+  const column = <K extends keyof InboundActivity>(key: K) => activities.map((activity) => activity[key]);
+  const { rows } = await executor.executeSql(
+    `update conversations conversation
+     set status = 'open', snoozed_until = null, resolved_at = null, last_activity_at = activity.last_at,
+         waiting_since = coalesce(conversation.waiting_since, activity.first_at),
+         last_inbound_channel_id = activity.channel_id, last_inbound_identity_id = activity.identity_id,
+         last_message_preview = activity.preview, message_count = conversation.message_count + activity.count,
+         subject = coalesce(conversation.subject, activity.subject),
+         language = coalesce(conversation.language, activity.language), updated_at = activity.last_at
+     from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::uuid[], $6::uuid[], $7::text[],
+                 $8::int[], $9::text[], $10::text[])
+            as activity(tenant_id, id, first_at, last_at, channel_id, identity_id, preview, count, subject, language)
+     where conversation.tenant_id = activity.tenant_id and conversation.id = activity.id
+     returning ${selectList(conversations, { alias: 'conversation' })}`,
+    [
+      column('tenantId'),
+      column('conversationId'),
+      activities.map((activity) => activity.firstAt.toISOString()),
+      activities.map((activity) => activity.lastAt.toISOString()),
+      column('channelId'),
+      column('identityId'),
+      column('preview'),
+      column('count'),
+      column('subject'),
+      column('language'),
+    ],
+    'record_inbound_activities',
+  );
+  return rows;
+}

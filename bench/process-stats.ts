@@ -25,21 +25,30 @@ function kilobytes(status: string, field: string): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/** User + system CPU seconds a process has used so far. */
-export function cpuSeconds(pid: number): number {
+/**
+ * User + system CPU seconds a process has used so far; with `children`, plus those of its children that
+ * have exited and been waited for.
+ */
+export function cpuSeconds(pid: number, children = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces; the fields after ")" are fixed (utime, stime are 14 and 15).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    // The command name may contain spaces; the fields after ")" are fixed (utime, stime, cutime, cstime are
+    // 14 to 17).
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const own = fields[11]! + fields[12]!;
+    return (children ? own + fields[13]! + fields[14]! : own) / CLOCK_TICKS;
   } catch {
     return 0;
   }
 }
 
 /**
- * CPU seconds of every local `postgres` process, including ones that exit meanwhile only up to their
- * last reading. Counts all databases of the cluster: anything else using it during a run inflates it.
+ * CPU seconds of every local `postgres` process, including the ones that exited (autovacuum workers,
+ * closed connections): the postmaster waits for them, so their time shows in its children's counters.
+ * Counts all databases of the cluster: anything else using it during a run inflates it.
  */
 export function postgresCpuSeconds(): number {
   let total = 0;
@@ -47,7 +56,7 @@ export function postgresCpuSeconds(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        total += cpuSeconds(Number(entry));
+        total += cpuSeconds(Number(entry), true);
     } catch {
       // the process ended between listing and reading
     }

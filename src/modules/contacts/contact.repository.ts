@@ -65,20 +65,6 @@ export async function findContact(db: Drizzle, tenantId: string, contactId: stri
   return row;
 }
 
-/** Serialises everything that threads or changes one contact; on the ingest hot path, so prepared. */
-export async function lockContact(
-  executor: SqlExecutor,
-  tenantId: string,
-  contactId: string,
-): Promise<ContactRow | undefined> {
-  const { rows } = await executor.executeSql(
-    `select ${selectList(contacts)} from contacts where tenant_id = $1 and id = $2 for update`,
-    [tenantId, contactId],
-    'lock_contact',
-  );
-  return rows[0];
-}
-
 export async function identitiesOf(
   db: Drizzle,
   tenantId: string,

@@ -20,6 +20,7 @@ import {
 } from './conversation.presenter.ts';
 import { sanitizeMessageHtml } from './html-sanitizer.ts';
 import {
+  type ExternalMessageKey,
   findInboundMessages,
   type InboundActivity,
   type InboundMessageValues,
@@ -48,8 +49,12 @@ export interface StoredMessage {
 /** A concurrent transaction stored a message with the same provider id first. */
 export class DuplicateMessage extends Error {}
 
-const externalKeyOf = (pending: PendingInbound) =>
-  `${pending.channel.tenantId}|${pending.channel.id}|${pending.inbound.externalId}`;
+const externalKeyOf = (pending: PendingInbound): ExternalMessageKey => ({
+  tenantId: pending.channel.tenantId,
+  channelId: pending.channel.id,
+  externalId: pending.inbound.externalId,
+});
+const keyText = (key: ExternalMessageKey) => `${key.tenantId}|${key.channelId}|${key.externalId}`;
 
 /**
  * Stores a batch of inbound messages in the caller's transaction, one statement per step for the whole
@@ -200,22 +205,13 @@ export class InboundBatchStore {
     repeats: { position: number; first: number }[];
   }> {
     const stored = new Map(
-      (
-        await findInboundMessages(
-          tx,
-          batch.map(({ channel, inbound }) => ({
-            tenantId: channel.tenantId,
-            channelId: channel.id,
-            externalId: inbound.externalId,
-          })),
-        )
-      ).map((row) => [`${row.tenantId}|${row.channelId}|${row.externalId}`, row]),
+      (await findInboundMessages(tx, batch.map(externalKeyOf))).map((row) => [keyText(row), row]),
     );
     const firsts = new Map<string, number>();
     const fresh: { item: PendingInbound; position: number }[] = [];
     const repeats: { position: number; first: number }[] = [];
     for (const [position, item] of batch.entries()) {
-      const key = externalKeyOf(item);
+      const key = keyText(externalKeyOf(item));
       const existing = stored.get(key);
       if (existing) {
         results[position] = {

@@ -1,4 +1,4 @@
-import type { ChannelAdapter, InboundMessage, ThreadHints } from '../../channels/adapter.ts';
+import type { ChannelAdapter, InboundMessage } from '../../channels/adapter.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { conversations } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
@@ -64,7 +64,7 @@ export class InboundThreading {
         contactId: request.contactId,
         channelId: request.channel.id,
       });
-      const hinted = await this.hintedConversation(tx, request, request.inbound.threadHints);
+      const hinted = await this.hintedConversation(tx, request);
       const thread = hinted
         ? { conversation: hinted, opened: false }
         : perContact[index]
@@ -166,11 +166,8 @@ export class InboundThreading {
     return { conversation: conversation!, opened: true };
   }
 
-  private async hintedConversation(
-    tx: Tx,
-    request: ThreadRequest,
-    hints: ThreadHints | undefined,
-  ): Promise<ConversationRow | undefined> {
+  private async hintedConversation(tx: Tx, request: ThreadRequest): Promise<ConversationRow | undefined> {
+    const hints = request.inbound.threadHints;
     if (!hints) return undefined;
     const tenantId = request.channel.tenantId;
     if (hints.conversationId) {

@@ -27,8 +27,8 @@ export function renderTables(results: TargetResult[]): string {
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   const resources = [
-    '| Target | Phase | server CPU | PostgreSQL CPU | client CPU | whole machine | server RSS start → peak → end | VmHWM |',
-    '|---|---|--:|--:|--:|--:|---|--:|',
+    '| Target | Phase | server CPU | PostgreSQL CPU | client CPU | whole machine | CPU steal | server RSS start → peak → end | VmHWM |',
+    '|---|---|--:|--:|--:|--:|--:|---|--:|',
   ];
   for (const { target, options, phases } of results) {
     for (const phase of phases) {
@@ -40,7 +40,7 @@ export function renderTables(results: TargetResult[]): string {
       );
       const cores = (value: number) => (Number.isNaN(value) ? '–' : `${value.toFixed(2)} cores`);
       resources.push(
-        `| ${target} | ${phase.name} | ${cores(phase.cpuCores.server)} | ${cores(phase.cpuCores.postgres)} | ${cores(phase.cpuCores.client)} | ${cores(phase.cpuCores.machine)} | ${formatMiB(phase.memory.startRss)} → ${formatMiB(phase.memory.peakRss)} → ${formatMiB(phase.memory.endRss)} | ${formatMiB(phase.memory.highWaterMark)} |`,
+        `| ${target} | ${phase.name} | ${cores(phase.cpuCores.server)} | ${cores(phase.cpuCores.postgres)} | ${cores(phase.cpuCores.client)} | ${cores(phase.cpuCores.machine)} | ${cores(phase.cpuCores.steal)} | ${formatMiB(phase.memory.startRss)} → ${formatMiB(phase.memory.peakRss)} → ${formatMiB(phase.memory.endRss)} | ${formatMiB(phase.memory.highWaterMark)} |`,
       );
     }
   }
@@ -79,6 +79,11 @@ export function problemsOf(results: TargetResult[]): string[] {
       if (others > 0.25) {
         problems.push(
           `${where}: other processes kept ${others.toFixed(2)} of the ${cpus().length} cores busy meanwhile; the figures are depressed`,
+        );
+      }
+      if (phase.cpuCores.steal > 0.1) {
+        problems.push(
+          `${where}: the hypervisor gave ${phase.cpuCores.steal.toFixed(2)} of the ${cpus().length} cores to other guests meanwhile (CPU steal); the figures are depressed`,
         );
       }
       if (phase.schedulerLagMs !== undefined && phase.schedulerLagMs > 50) {

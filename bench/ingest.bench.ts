@@ -4,7 +4,13 @@ import { type BenchFixture, connectAgentSocket } from './bench-fixture.ts';
 import { DeliveryTracker } from './delivery-tracker.ts';
 import { InboundClient } from './inbound-client.ts';
 import { type LatencySummary, perSecondRates, summarise } from './latency-stats.ts';
-import { cpuSeconds, MemorySampler, machineBusySeconds, postgresCpuSeconds } from './process-stats.ts';
+import {
+  cpuSeconds,
+  MemorySampler,
+  machineBusySeconds,
+  postgresCpuSeconds,
+  stealSeconds,
+} from './process-stats.ts';
 import type { ServerProcess } from './server-process.ts';
 
 export interface IngestOptions {
@@ -42,7 +48,7 @@ export interface PhaseResult {
   push: LatencySummary;
   ack: LatencySummary;
   /** Average cores busy; `machine` counts every process, so machine − the rest = anything else running. */
-  cpuCores: { server: number; postgres: number; client: number; machine: number };
+  cpuCores: { server: number; postgres: number; client: number; machine: number; steal: number };
   memory: { startRss: number; peakRss: number; endRss: number; highWaterMark: number };
 }
 
@@ -238,6 +244,7 @@ class PhaseRunner {
     const postgresCpuBefore = this.measurePostgres ? postgresCpuSeconds() : Number.NaN;
     const clientCpuBefore = process.cpuUsage();
     const machineBefore = machineBusySeconds();
+    const stealBefore = stealSeconds();
     const startedAt = performance.now();
 
     const lag = await drive(fire);
@@ -245,6 +252,7 @@ class PhaseRunner {
     const wallSeconds = (performance.now() - startedAt) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const machineCpu = machineBusySeconds() - machineBefore;
+    const steal = stealSeconds() - stealBefore;
     const serverCpu = cpuSeconds(server.pid) - serverCpuBefore;
     const postgresCpu = this.measurePostgres ? postgresCpuSeconds() - postgresCpuBefore : Number.NaN;
     const missingEvents = await tracker.drain(PUSH_TIMEOUT_MS);
@@ -276,6 +284,7 @@ class PhaseRunner {
         postgres: postgresCpu / wallSeconds,
         client: (clientCpu.user + clientCpu.system) / 1e6 / wallSeconds,
         machine: machineCpu / wallSeconds,
+        steal: steal / wallSeconds,
       },
       memory: {
         startRss,

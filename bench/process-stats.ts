@@ -64,13 +64,27 @@ export function postgresCpuSeconds(): number {
   return total;
 }
 
-/** CPU seconds the whole machine spent busy (all cores, all processes) so far. */
-export function machineBusySeconds(): number {
+/** The machine's CPU counters (all cores), in seconds so far. */
+function machineCounters(): { busy: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
   const [user, nice, system, _idle, _iowait, irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
-  return (
-    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS
-  );
+  return {
+    busy: ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) / CLOCK_TICKS,
+    steal: (steal ?? 0) / CLOCK_TICKS,
+  };
+}
+
+/** CPU seconds the whole machine spent running its own processes (all cores) so far. */
+export function machineBusySeconds(): number {
+  return machineCounters().busy;
+}
+
+/**
+ * CPU seconds the hypervisor gave to other guests while this VM wanted to run ("steal"). On a shared VM it
+ * varies from minute to minute and lowers every figure of a run; the report shows it beside the CPU use.
+ */
+export function stealSeconds(): number {
+  return machineCounters().steal;
 }
 
 /** Samples the server's memory every few hundred milliseconds while a phase runs. */

@@ -22,6 +22,12 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [this.registry],
   });
+  readonly ingestBatchSize = new Histogram({
+    name: 'unisono_ingest_batch_size',
+    help: 'Inbound messages stored per ingest transaction (group commit under load)',
+    buckets: [1, 2, 4, 8, 16, 32, 50],
+    registers: [this.registry],
+  });
   readonly deliveries = new Counter({
     name: 'unisono_outbound_deliveries_total',
     help: 'Outbound delivery attempts by channel kind and result',

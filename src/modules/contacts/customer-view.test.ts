@@ -133,6 +133,61 @@ describe.each(testDatabases())('central customer view on %s', (kind) => {
     });
   });
 
+  it('suggests plus-addresses either way round and the same name on the same phone ending', async () => {
+    const local = unique('lena').replace('-', '');
+    const plain = await receiveApiMessage(app, sms, {
+      from: { kind: 'email', value: `${local}@shop.example` },
+    });
+    const tagged = await receiveApiMessage(app, sms, {
+      from: { kind: 'email', value: `${local}+orders@shop.example` },
+    });
+    const taggedLater = await receiveApiMessage(app, sms, {
+      from: { kind: 'email', value: `${local}+news@shop.example` },
+    });
+    // A tag on another domain is someone else's mailbox: no plus-address suggestion.
+    const elsewhere = await receiveApiMessage(app, sms, {
+      from: { kind: 'email', value: `${local}+orders@other.example` },
+    });
+    const plusSuggestion = (id: string) =>
+      eventually(
+        async () => (await suggestionsFor(id)).find((entry) => entry.reason === 'plus_address'),
+        10_000,
+        'a plus-address suggestion',
+      );
+    expect(await plusSuggestion(tagged.contactId)).toMatchObject({
+      contactId: tagged.contactId,
+      candidateId: plain.contactId,
+      evidence: { address: `${local}+orders@shop.example`, matches: `${local}@shop.example` },
+    });
+    const forLater = await plusSuggestion(taggedLater.contactId);
+    expect(forLater.candidateId).toBe(plain.contactId);
+    // The other domain shares only the name: its suggestion (proof that its job ran) is not a plus-address.
+    const elsewhereSuggestions = await eventually(
+      async () => {
+        const found = await suggestionsFor(elsewhere.contactId);
+        return found.some((entry) => entry.reason === 'email_local_part') && found;
+      },
+      10_000,
+      'the other domain’s suggestions',
+    );
+    expect(elsewhereSuggestions.filter((entry: any) => entry.reason === 'plus_address')).toEqual([]);
+
+    const phone = number();
+    const name = `Greta ${unique('Sommer')}`;
+    const first = await receiveApiMessage(app, sms, { from: { kind: 'phone', value: phone, name } });
+    const otherPhone = `${phone.slice(0, -7)}9${phone.slice(-6)}`;
+    const second = await receiveApiMessage(app, whatsapp, {
+      from: { kind: 'whatsapp', value: otherPhone, name: name.toUpperCase() },
+    });
+    expect(second.contactId).not.toBe(first.contactId);
+    const byPhone = await eventually(
+      async () => (await suggestionsFor(second.contactId)).find((entry) => entry.reason === 'name_and_phone'),
+      10_000,
+      'a name-and-phone suggestion',
+    );
+    expect(byPhone).toMatchObject({ contactId: second.contactId, candidateId: first.contactId });
+  });
+
   it('merges contacts and splits them back to exactly the state before', async () => {
     await tenant.api
       .post('/api/v1/contact-attributes', {

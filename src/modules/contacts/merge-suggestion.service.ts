@@ -2,8 +2,7 @@ import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
-import type { StoredEvent } from '../../platform/events/domain-events.ts';
-import type { EventProcessor } from '../../platform/events/event-processors.ts';
+import type { EventProcessor, EventReference } from '../../platform/events/event-processors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
 import { mergeSuggestions } from './contacts.tables.ts';
@@ -33,6 +32,15 @@ const GENERIC_LOCAL_PARTS = new Set([
   'home',
 ]);
 
+interface CandidateRow {
+  name: string | null;
+  mergedIntoId: string | null;
+  kind: string;
+  value: string;
+  candidateId: string | null;
+  candidateValue: string | null;
+}
+
 /**
  * Finds contacts that may be the same person and records a suggestion with the evidence. Never merges:
  * a person decides. Runs as a processor on contact events, so ingest never waits for it.
@@ -43,99 +51,90 @@ export class MergeSuggestionService implements EventProcessor {
 
   constructor(private readonly platform: Platform) {}
 
-  async handle(event: StoredEvent): Promise<void> {
+  async handle(event: EventReference): Promise<void> {
     await this.suggestFor(event.tenantId, event.entityId);
   }
 
   async suggestFor(tenantId: string, contactId: string): Promise<void> {
-    const { db } = this.platform.database;
-    const [contact] = await db
-      .select()
-      .from(contacts)
-      .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)));
-    if (!contact || contact.mergedIntoId) return;
-    const identities = await db
-      .select()
-      .from(contactIdentities)
-      .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.contactId, contactId)));
-    const others = (extra: ReturnType<typeof sql>) =>
-      db
-        .select({ contactId: contactIdentities.contactId, value: contactIdentities.value })
-        .from(contactIdentities)
+    const { database } = this.platform;
+    // The contact, its identities and, for each email, the other addresses with the same local part before
+    // any +tag (the email base index): every email rule below is decided from these rows.
+    const { rows } = (await database.executeSql(
+      `select contact.name, contact.merged_into_id as "mergedIntoId", identity.kind, identity.value,
+              candidate.contact_id as "candidateId", candidate.value as "candidateValue"
+       from contacts contact
+       join contact_identities identity
+         on identity.tenant_id = contact.tenant_id and identity.contact_id = contact.id
+       left join lateral (
+         select other.contact_id, other.value from contact_identities other
+         where identity.kind = 'email' and other.tenant_id = identity.tenant_id and other.kind = 'email'
+           and split_part(split_part(other.value, '@', 1), '+', 1)
+             = split_part(split_part(identity.value, '@', 1), '+', 1)
+           and other.contact_id <> identity.contact_id
+         -- Same domain first: a plus-address match must not be crowded out by a common name elsewhere.
+         order by split_part(other.value, '@', 2) = split_part(identity.value, '@', 2) desc
+         limit 40
+       ) candidate on true
+       where contact.tenant_id = $1 and contact.id = $2`,
+      [tenantId, contactId],
+      'merge_suggestion_candidates',
+    )) as { rows: CandidateRow[] };
+    if (rows.length === 0 || rows[0]!.mergedIntoId) return;
+    const name = rows[0]!.name;
+
+    for (const row of rows) {
+      if (row.kind !== 'email' || !row.candidateId || !row.candidateValue) continue;
+      const [local, domain] = splitEmail(row.value);
+      const base = local.split('+')[0]!;
+      const [candidateLocal, candidateDomain] = splitEmail(row.candidateValue);
+      const evidence = { address: row.value, matches: row.candidateValue };
+      const plusAddress =
+        base !== local
+          ? row.candidateValue === `${base}@${domain}`
+          : candidateLocal.startsWith(`${base}+`) && candidateDomain === domain;
+      if (plusAddress) await this.record(tenantId, contactId, row.candidateId, 'plus_address', evidence);
+      if (
+        base.length >= 3 &&
+        !GENERIC_LOCAL_PARTS.has(base) &&
+        candidateLocal === base &&
+        row.candidateValue !== row.value
+      ) {
+        await this.record(tenantId, contactId, row.candidateId, 'email_local_part', evidence);
+      }
+    }
+
+    const phones = new Set(
+      rows.filter((row) => row.kind === 'phone' || row.kind === 'whatsapp').map((row) => row.value),
+    );
+    if (!name?.trim().includes(' ')) return;
+    for (const phone of phones) {
+      const tail = phone.slice(-6);
+      const matches = await database.db
+        .select({ contactId: contacts.id, value: contactIdentities.value })
+        .from(contacts)
+        .innerJoin(
+          contactIdentities,
+          and(
+            eq(contactIdentities.tenantId, contacts.tenantId),
+            eq(contactIdentities.contactId, contacts.id),
+          ),
+        )
         .where(
-          and(eq(contactIdentities.tenantId, tenantId), ne(contactIdentities.contactId, contactId), extra),
+          and(
+            eq(contacts.tenantId, tenantId),
+            ne(contacts.id, contactId),
+            sql`lower(${contacts.name}) = lower(${name})`,
+            sql`${contactIdentities.kind} in ('phone', 'whatsapp')`,
+            sql`right(${contactIdentities.value}, 6) = ${tail}`,
+          ),
         )
         .limit(20);
-
-    for (const identity of identities) {
-      if (identity.kind === 'email') {
-        const [local, domain] = splitEmail(identity.value);
-        const base = local.split('+')[0]!;
-        if (base !== local) {
-          for (const match of await others(
-            sql`${contactIdentities.kind} = 'email' and ${contactIdentities.value} = ${`${base}@${domain}`}`,
-          )) {
-            await this.record(tenantId, contactId, match.contactId, 'plus_address', {
-              address: identity.value,
-              matches: match.value,
-            });
-          }
-        } else {
-          const pattern = `${escapeLike(base)}+%@${escapeLike(domain)}`;
-          for (const match of await others(
-            sql`${contactIdentities.kind} = 'email' and ${contactIdentities.value} like ${pattern}`,
-          )) {
-            await this.record(tenantId, contactId, match.contactId, 'plus_address', {
-              address: identity.value,
-              matches: match.value,
-            });
-          }
-        }
-        if (base.length >= 3 && !GENERIC_LOCAL_PARTS.has(base)) {
-          const pattern = `${escapeLike(base)}@%`;
-          for (const match of await others(
-            sql`${contactIdentities.kind} = 'email' and ${contactIdentities.value} like ${pattern} and ${contactIdentities.value} <> ${identity.value}`,
-          )) {
-            await this.record(tenantId, contactId, match.contactId, 'email_local_part', {
-              address: identity.value,
-              matches: match.value,
-            });
-          }
-        }
-      }
-      if (
-        (identity.kind === 'phone' || identity.kind === 'whatsapp') &&
-        contact.name &&
-        contact.name.trim().includes(' ')
-      ) {
-        const tail = identity.value.slice(-6);
-        const matches = await db
-          .select({ contactId: contacts.id, value: contactIdentities.value })
-          .from(contacts)
-          .innerJoin(
-            contactIdentities,
-            and(
-              eq(contactIdentities.tenantId, contacts.tenantId),
-              eq(contactIdentities.contactId, contacts.id),
-            ),
-          )
-          .where(
-            and(
-              eq(contacts.tenantId, tenantId),
-              ne(contacts.id, contactId),
-              sql`lower(${contacts.name}) = lower(${contact.name})`,
-              sql`${contactIdentities.kind} in ('phone', 'whatsapp')`,
-              sql`right(${contactIdentities.value}, 6) = ${tail}`,
-            ),
-          )
-          .limit(20);
-        for (const match of matches) {
-          await this.record(tenantId, contactId, match.contactId, 'name_and_phone', {
-            name: contact.name,
-            phone: identity.value,
-            matches: match.value,
-          });
-        }
+      for (const match of matches) {
+        await this.record(tenantId, contactId, match.contactId, 'name_and_phone', {
+          name,
+          phone,
+          matches: match.value,
+        });
       }
     }
   }
@@ -204,8 +203,4 @@ export class MergeSuggestionService implements EventProcessor {
 function splitEmail(value: string): [string, string] {
   const at = value.lastIndexOf('@');
   return [value.slice(0, at), value.slice(at + 1)];
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (match) => `\\${match}`);
 }

@@ -46,7 +46,10 @@ export interface StoredMessage {
   duplicate: boolean;
 }
 
-/** A concurrent transaction stored a message with the same provider id first. */
+/** How long batches look up provider ids first after a repeat was found by the insert. */
+const DUPLICATE_PROBE_MS = 30_000;
+
+/** A provider id of the batch is stored already (by an earlier or a concurrent transaction). */
 export class DuplicateMessage extends Error {}
 
 const externalKeyOf = (pending: PendingInbound): ExternalMessageKey => ({
@@ -63,6 +66,14 @@ const keyText = (key: ExternalMessageKey) => `${key.tenantId}|${key.channelId}|$
  */
 export class InboundBatchStore {
   private readonly threading: InboundThreading;
+  /**
+   * Until then, batches look up their provider ids before storing. Otherwise they store optimistically and
+   * the message insert's unique key finds a repeat: the transaction fails as a whole (contacts and
+   * conversations it created included) and each message is stored alone, the repeat answered as a
+   * duplicate. A provider's retries are rare, so this saves a statement per batch; once one shows up,
+   * batches probe again for a while, so a retry storm costs no rolled-back batches.
+   */
+  private probeDuplicatesUntil = 0;
 
   constructor(
     private readonly platform: Platform,
@@ -74,7 +85,8 @@ export class InboundBatchStore {
 
   async store(tx: Tx, batch: PendingInbound[]): Promise<StoredMessage[]> {
     const results: StoredMessage[] = [];
-    const { fresh, repeats } = await this.dedupe(tx, batch, results);
+    const probe = batch.length === 1 || Date.now() < this.probeDuplicatesUntil;
+    const { fresh, repeats } = await this.dedupe(tx, batch, results, probe);
     if (fresh.length === 0) return results;
 
     const resolved = await this.contacts.resolveAll(
@@ -142,7 +154,10 @@ export class InboundBatchStore {
     }
     await this.contacts.setDetectedLanguages(tx, detectedLanguages);
     const inserted = new Map((await insertInboundMessages(tx, values)).map((row) => [row.id, row]));
-    if (inserted.size !== values.length) throw new DuplicateMessage();
+    if (inserted.size !== values.length) {
+      this.probeDuplicatesUntil = Date.now() + DUPLICATE_PROBE_MS;
+      throw new DuplicateMessage();
+    }
     const files = new Map<string, Awaited<ReturnType<typeof insertAttachments>>>();
     for (const [index, { item }] of fresh.entries()) {
       if (item.files.length === 0) continue;
@@ -193,19 +208,24 @@ export class InboundBatchStore {
   }
 
   /**
-   * Fills in the results of messages stored earlier. Answers the others with their position in the batch,
-   * and the repeats of a provider id within the batch, which answer what its first occurrence stored.
+   * Fills in the results of messages stored earlier (when probing). Answers the others with their position in
+   * the batch, and the repeats of a provider id within the batch, which answer what its first occurrence
+   * stored.
    */
   private async dedupe(
     tx: Tx,
     batch: PendingInbound[],
     results: StoredMessage[],
+    probe: boolean,
   ): Promise<{
     fresh: { item: PendingInbound; position: number }[];
     repeats: { position: number; first: number }[];
   }> {
     const stored = new Map(
-      (await findInboundMessages(tx, batch.map(externalKeyOf))).map((row) => [keyText(row), row]),
+      (probe ? await findInboundMessages(tx, batch.map(externalKeyOf)) : []).map((row) => [
+        keyText(row),
+        row,
+      ]),
     );
     const firsts = new Map<string, number>();
     const fresh: { item: PendingInbound; position: number }[] = [];

@@ -102,4 +102,52 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
     // The conversation is announced before its messages.
     expect(types.indexOf('conversation.created')).toBeLessThan(types.indexOf('message.created'));
   });
+
+  it('answers a provider id stored earlier as a duplicate when it arrives inside a shared batch', async () => {
+    const earlier = `${unique('earlier')}@example.de`;
+    const firstId = unique('ext');
+    const first = await receiveApiMessage(app, channel, {
+      id: firstId,
+      from: { kind: 'email', value: earlier },
+    });
+    const newcomer = `${unique('newcomer')}@example.de`;
+    const burst = [
+      { id: unique('ext'), from: { kind: 'email', value: newcomer }, text: 'Hallo zusammen' },
+      { id: firstId, from: { kind: 'email', value: earlier }, text: 'sent again by the provider' },
+      { id: unique('ext'), from: { kind: 'email', value: earlier }, text: 'Und eine neue Frage' },
+      { id: unique('ext'), from: { kind: 'email', value: newcomer }, text: 'Noch etwas' },
+    ];
+    const { inbound, channels } = app.unisono.services;
+    const { channel: row } = await channels.resolve(channel.id);
+    const results = (await Promise.all(
+      burst.map(({ id, from, text }) =>
+        inbound.ingest(row, { externalId: id, from: from as InboundIdentity, text, attachments: [] }),
+      ),
+    )) as StoredResult[];
+
+    // The repeat answers what was stored the first time; everything else is stored exactly once.
+    expect(results[1]).toMatchObject({
+      duplicate: true,
+      messageId: first.messageId,
+      conversationId: first.conversationId,
+    });
+    expect(results.filter((result) => !result.duplicate)).toHaveLength(3);
+    expect(results[2]).toMatchObject({ contactId: first.contactId, conversationId: first.conversationId });
+    expect(results[3]!.conversationId).toBe(results[0]!.conversationId);
+    const { rows } = await sql(
+      `select external_id as "externalId", count(*)::int as count from messages
+       where tenant_id = $1 and external_id = any($2::text[]) group by external_id`,
+      [tenant.id, burst.map((message) => message.id)],
+    );
+    expect(rows).toHaveLength(4);
+    expect(rows.every((entry: { count: number }) => entry.count === 1)).toBe(true);
+    // The newcomer became one contact, whichever transaction stored their messages.
+    const { rows: contacts } = await sql(
+      `select count(*)::int as count from contact_identities where tenant_id = $1 and value = $2`,
+      [tenant.id, newcomer],
+    );
+    expect(contacts[0].count).toBe(1);
+    const conversation = (await tenant.api.get(`/api/v1/conversations/${first.conversationId}`)).body;
+    expect(conversation.messageCount).toBe(2);
+  });
 });

@@ -49,6 +49,7 @@ export class InboundMessageService {
         platform.database.kind === 'pglite'
           ? 1
           : Math.max(1, Math.min(2, platform.config.DATABASE_POOL_SIZE - 1)),
+      onBatch: (size) => platform.metrics.ingestBatchSize.observe(size),
     });
   }
 

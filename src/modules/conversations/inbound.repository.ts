@@ -205,17 +205,30 @@ export async function insertInboundMessages(
   return values.filter((message) => inserted.has(message.id)).map(receivedMessage);
 }
 
+/** Written out field by field: one fixed object shape for every row (a spread was a hot spot). */
 function receivedMessage(message: InboundMessageValues): MessageRow {
   return {
-    ...message,
+    tenantId: message.tenantId,
+    id: message.id,
+    conversationId: message.conversationId,
+    contactId: message.contactId,
     direction: 'inbound',
     kind: 'message',
+    channelId: message.channelId,
+    identityId: message.identityId,
     authorUserId: null,
+    text: message.text,
+    html: message.html,
+    subject: message.subject,
+    externalId: message.externalId,
     status: 'received',
     statusReason: null,
     attempts: 0,
     nextAttemptAt: null,
+    metadata: message.metadata,
+    language: message.language,
     searchVector: null,
+    createdAt: message.createdAt,
     sentAt: null,
     deliveredAt: null,
     readAt: null,

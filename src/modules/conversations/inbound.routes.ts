@@ -43,6 +43,8 @@ export function registerInboundRoutes(app: App, inbound: InboundMessageService) 
         },
         // The adapter validates the payload after checking the signature; the schema above documents it.
         validatorCompiler: () => () => true,
+        // The answer is built here from stored ids; validating it again on every webhook costs the hot path.
+        serializerCompiler: () => (data) => JSON.stringify(data),
       },
       async (request, reply) => {
         const { channelId } = request.params as { channelId: string };

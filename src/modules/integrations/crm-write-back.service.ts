@@ -51,7 +51,10 @@ export class CrmWriteBackService {
         const view = event.payload as Partial<ConversationView>;
         return (view.status === 'resolved' || view.status === 'closed') && Boolean(view.resolvedAt);
       },
-      handle: (event) => this.record(event),
+      handle: async (_reference, load) => {
+        const event = await load();
+        if (event) await this.record(event);
+      },
     };
   }
 

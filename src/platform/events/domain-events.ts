@@ -13,6 +13,8 @@ export interface DomainEventInput {
 export interface StoredEvent extends DomainEventInput {
   id: number;
   createdAt: Date;
+  /** The payload as JSON, kept by the node that wrote it, so it is serialised once for store and push. */
+  payloadJson?: string;
 }
 
 /** Delivers committed events to this node's (and, with a shared bus, every node's) realtime hub. */
@@ -30,9 +32,10 @@ export async function recordEvents(
   if (events.length === 0) return [];
   // One prepared statement for any number of events: the columns go in as arrays. Only the new ids and
   // times come back; the events themselves are already here.
+  const payloads = events.map((event) => JSON.stringify(event.payload));
   const { rows } = await tx.executeSql(
     `insert into domain_events (tenant_id, type, entity_type, entity_id, payload, audience)
-     select tenant_id, type, entity_type, entity_id, payload::jsonb, audience::jsonb
+     select tenant_id, type, entity_type, entity_id, payload::json, audience::json
      from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
        with ordinality as event(tenant_id, type, entity_type, entity_id, payload, audience, position)
      order by position
@@ -42,7 +45,7 @@ export async function recordEvents(
       events.map((event) => event.type),
       events.map((event) => event.entityType),
       events.map((event) => event.entityId),
-      events.map((event) => JSON.stringify(event.payload)),
+      payloads,
       events.map((event) => (event.audience ? JSON.stringify(event.audience) : null)),
     ],
     'record_domain_events',
@@ -54,6 +57,7 @@ export async function recordEvents(
   const stored = events.map((event, index) => ({
     ...event,
     audience: event.audience ?? null,
+    payloadJson: payloads[index],
     id: assigned[index]!.id,
     createdAt: assigned[index]!.createdAt,
   }));

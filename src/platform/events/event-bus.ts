@@ -73,9 +73,8 @@ export class PostgresEventBus extends LocalEventBus {
       tx.beforeCommit(async () => {
         this.unsent.delete(tx);
         const prefix = `${this.node}:`;
-        for (const ids of notifyPayloads(collected, NOTIFY_LIMIT - prefix.length)) {
-          await tx.executeSql('select pg_notify($1, $2)', [NOTIFY_CHANNEL, prefix + ids], 'notify_events');
-        }
+        for (const ids of notifyPayloads(collected, NOTIFY_LIMIT - prefix.length))
+          tx.notify(NOTIFY_CHANNEL, prefix + ids);
       });
     }
     for (const event of events) ids.push(event.id);

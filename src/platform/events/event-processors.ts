@@ -5,6 +5,14 @@ import type { EventBus, StoredEvent } from './domain-events.ts';
 
 export const PROCESS_DOMAIN_EVENT = 'process-domain-event';
 
+/** What a processor job carries of its event: enough to act on; the payload is loaded only when needed. */
+export interface EventReference {
+  id: number;
+  tenantId: string;
+  type: string;
+  entityId: string;
+}
+
 /** A side effect of committed domain events (CRM write-back, webhooks, automation …). Must be idempotent. */
 export interface EventProcessor {
   readonly name: string;
@@ -14,14 +22,21 @@ export interface EventProcessor {
    * the processor would ignore anyway (e.g. write-back only wants resolved conversations).
    */
   accepts?(event: StoredEvent): boolean | Promise<boolean>;
-  handle(event: StoredEvent): Promise<void>;
+  /** `load` reads the whole stored event (payload included), for a processor that needs more than the reference. */
+  handle(event: EventReference, load: () => Promise<StoredEvent | undefined>): Promise<void>;
 }
 
 interface ProcessEventJob {
   processor: string;
   eventId: number;
   tenantId: string;
+  /** Absent in jobs enqueued by older versions: then the event is loaded to learn them. */
+  type?: string;
+  entityId?: string;
 }
+
+/** Jobs a processor worker takes per fetch: a backlog (a burst of new contacts) drains in few round trips. */
+const PROCESSOR_BATCH = 20;
 
 /**
  * Fans each event out to the processors that declared it, as jobs enqueued in the writing transaction:
@@ -49,7 +64,13 @@ export class ProcessingEventBus implements EventBus {
         if (!processor.handles.includes(event.type)) continue;
         if (processor.accepts && !(await processor.accepts(event))) continue;
         jobs.push({
-          data: { processor: processor.name, eventId: event.id, tenantId: event.tenantId },
+          data: {
+            processor: processor.name,
+            eventId: event.id,
+            tenantId: event.tenantId,
+            type: event.type,
+            entityId: event.entityId,
+          } satisfies ProcessEventJob,
           options: { singletonKey: `${processor.name}:${event.id}` },
         });
       }
@@ -70,10 +91,20 @@ export class ProcessingEventBus implements EventBus {
           this.logger.warn({ processor: job.processor }, 'event for an unknown processor dropped');
           return;
         }
-        const event = await loadEvent(job.tenantId, job.eventId);
-        if (event) await processor.handle(event);
+        let loaded: Promise<StoredEvent | undefined> | undefined;
+        const load = () => {
+          loaded ??= loadEvent(job.tenantId, job.eventId);
+          return loaded;
+        };
+        if (job.type !== undefined && job.entityId !== undefined) {
+          const { eventId: id, tenantId, type, entityId } = job;
+          await processor.handle({ id, tenantId, type, entityId }, load);
+          return;
+        }
+        const event = await load();
+        if (event) await processor.handle(event, load);
       },
-      { batchSize: 5, pollingIntervalSeconds: 1, workers: 2 },
+      { batchSize: PROCESSOR_BATCH, pollingIntervalSeconds: 1, workers: 2 },
     );
   }
 }

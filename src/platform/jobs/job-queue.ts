@@ -85,16 +85,23 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Runs `handler` for each job of the queue. A job that throws is failed on its own (pg-boss retries it
+   * later); the others of its batch complete. A worker whose batch came back full fetches again at once, so
+   * a backlog drains at the handlers' speed rather than one batch per polling interval.
+   */
   async work<T extends object>(
     name: string,
     handler: (data: T, context: JobHandlerContext) => Promise<void>,
     options: { batchSize?: number; pollingIntervalSeconds?: number; workers?: number } = {},
   ): Promise<void> {
     const ids: string[] = [];
+    const batchSize = options.batchSize ?? 1;
     for (let index = 0; index < (options.workers ?? 1); index++) {
-      const id = await this.started.work<T>(
+      const worker: { id?: string } = {};
+      worker.id = await this.started.work<T>(
         name,
-        { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+        { batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
         async (jobs) => {
           for (const job of jobs) {
             const run = handler(job.data, { jobId: job.id });
@@ -102,13 +109,17 @@ export class JobQueue {
             this.running.add(tracked);
             try {
               await run;
+            } catch (error) {
+              this.logger.warn({ err: error, queue: name, jobId: job.id }, 'job failed; it will be retried');
+              await this.boss?.fail(name, job.id, { message: (error as Error).message ?? String(error) });
             } finally {
               this.running.delete(tracked);
             }
           }
+          if (jobs.length >= batchSize && worker.id) this.boss?.notifyWorker(worker.id);
         },
       );
-      ids.push(id);
+      ids.push(worker.id);
     }
     this.workerIds.set(name, ids);
   }

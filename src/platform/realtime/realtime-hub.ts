@@ -11,6 +11,14 @@ export interface RealtimeFrame {
   id?: number;
   type: string;
   data?: unknown;
+  /** The frame as JSON, when already serialised (an event's frame is built once for all its recipients). */
+  text?: string;
+}
+
+/** The JSON of an event's frame; reuses the payload's JSON where the writer kept it. */
+export function eventFrameText(event: StoredEvent): string {
+  const data = event.payloadJson ?? JSON.stringify(event.payload);
+  return `{"id":${event.id},"type":${JSON.stringify(event.type)},"data":${data}}`;
 }
 
 /** Fans committed events out to connected clients of the same tenant. */
@@ -42,8 +50,11 @@ export class RealtimeHub {
     for (const event of events) {
       const clients = this.clientsByTenant.get(event.tenantId);
       if (!clients) continue;
+      let text: string | undefined;
       for (const client of clients) {
-        if (client.canReceive(event)) client.send({ id: event.id, type: event.type, data: event.payload });
+        if (!client.canReceive(event)) continue;
+        text ??= eventFrameText(event);
+        client.send({ id: event.id, type: event.type, data: event.payload, text });
       }
     }
   }

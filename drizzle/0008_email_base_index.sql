@@ -1,0 +1,1 @@
+CREATE INDEX "contact_identities_email_base_idx" ON "contact_identities" USING btree ("tenant_id",split_part(split_part("value", '@', 1), '+', 1)) WHERE "contact_identities"."kind" = 'email';

@@ -8,16 +8,18 @@ import { normaliseIdentity } from './identity-normalizer.ts';
 import {
   type ContactKey,
   deleteContacts,
-  findIdentities,
+  findAndLockIdentities,
   type IdentityKey,
   insertContactsWithIdentity,
   type KnownIdentity,
   type LockedContact,
-  lockContacts,
+  type LockedIdentity,
   type NewInboundContact,
   setDetectedLanguages,
   touchIdentities,
 } from './inbound-contact.repository.ts';
+
+export type { LockedContact };
 
 const SAME_NUMBER: Partial<Record<IdentityKind, IdentityKind>> = { phone: 'whatsapp', whatsapp: 'phone' };
 
@@ -34,25 +36,35 @@ export interface IdentityRequest {
 export interface ResolvedIdentity {
   contactId: string;
   identity: KnownIdentity;
+  /** The contact, locked until the transaction ends (a new one is the transaction's own row). */
+  contact: LockedContact;
   /** For the one request (of a batch) that created the contact: the new rows. */
   created?: { contact: ContactRow; identity: IdentityRow };
 }
 
 const keyOf = (key: IdentityKey) => `${key.tenantId}|${key.kind}|${key.value}`;
 const contactKeyOf = (key: ContactKey) => `${key.tenantId}|${key.id}`;
+const lockedOf = (contact: ContactRow): LockedContact => ({
+  tenantId: contact.tenantId,
+  id: contact.id,
+  name: contact.name,
+  language: contact.language,
+  languageSource: contact.languageSource,
+});
 
 /**
  * The contact side of the inbound pipeline, inside its transaction: who wrote (resolving or creating the
- * contact), the lock that serialises threading for that customer, and the language their message shows.
+ * contact, and locking it: the lock serialises threading for that customer), and the language their message
+ * shows.
  * Every step takes a whole batch of messages, so a shared ingest transaction pays one statement per step.
  */
 export class InboundContactResolver {
   constructor(private readonly tenants: TenantService) {}
 
   /**
-   * The contact behind each inbound identity, in the requests' order; creates contact and identity on first
-   * contact (once per batch, however often the identity occurs in it). Safe under concurrency: the unique
-   * (tenant, kind, value) key decides who created it.
+   * The contact behind each inbound identity, in the requests' order, locked until the transaction ends;
+   * creates contact and identity on first contact (once per batch, however often the identity occurs in it).
+   * Safe under concurrency: the unique (tenant, kind, value) key decides who created it.
    */
   async resolveAll(tx: Tx, requests: IdentityRequest[]): Promise<ResolvedIdentity[]> {
     const wanted = await Promise.all(
@@ -71,8 +83,9 @@ export class InboundContactResolver {
       const sibling = SAME_NUMBER[key.kind];
       if (sibling) lookups.set(keyOf({ ...key, kind: sibling }), { ...key, kind: sibling });
     }
-    const known = new Map<string, KnownIdentity>();
-    for (const row of await findIdentities(tx, [...lookups.values()])) known.set(keyOf(row), row);
+    const known = new Map<string, LockedIdentity>();
+    for (const row of await findAndLockIdentities(tx, [...lookups.values()]))
+      known.set(keyOf(row.identity), row);
 
     const results: (ResolvedIdentity | undefined)[] = [];
     const creating = new Map<string, { entry: NewInboundContact; indexes: number[] }>();
@@ -81,16 +94,17 @@ export class InboundContactResolver {
     for (const [index, key] of wanted.entries()) {
       const existing = known.get(keyOf(key));
       if (existing) {
-        results[index] = { contactId: existing.contactId, identity: existing };
-        if (now - existing.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS)
-          stale.set(existing.id, { tenantId: key.tenantId, id: existing.id });
+        const { identity, contact } = existing;
+        results[index] = { contactId: identity.contactId, identity, contact };
+        if (now - identity.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS)
+          stale.set(identity.id, { tenantId: key.tenantId, id: identity.id });
         continue;
       }
       const siblingKind = SAME_NUMBER[key.kind];
       const sibling = siblingKind ? known.get(keyOf({ ...key, kind: siblingKind })) : undefined;
       if (sibling) {
         const linked = await this.linkToSibling(tx, sibling, key, requests[index]!.channelId);
-        known.set(keyOf(key), linked.identity);
+        known.set(keyOf(key), { identity: linked.identity, contact: linked.contact });
         results[index] = linked;
         continue;
       }
@@ -110,13 +124,6 @@ export class InboundContactResolver {
     await this.create(tx, [...creating.values()], results);
     await touchIdentities(tx, [...stale.values()], new Date(now));
     return results as ResolvedIdentity[];
-  }
-
-  /** Locks the contacts until the transaction ends; answers their rows by contact id. */
-  async lockAll(tx: Tx, keys: ContactKey[]): Promise<Map<string, LockedContact>> {
-    const unique = new Map(keys.map((key) => [contactKeyOf(key), key]));
-    const rows = await lockContacts(tx, [...unique.values()]);
-    return new Map(rows.map((row) => [row.id, row]));
   }
 
   /**
@@ -139,7 +146,7 @@ export class InboundContactResolver {
 
   private async linkToSibling(
     tx: Tx,
-    sibling: KnownIdentity,
+    { identity: sibling, contact }: LockedIdentity,
     key: IdentityKey,
     channelId: string | null,
   ): Promise<ResolvedIdentity> {
@@ -154,7 +161,7 @@ export class InboundContactResolver {
         channelId,
       )) ?? (await repository.findIdentity(tx, tenantId, key.kind, key.value));
     if (!linked) throw new Error('identity vanished during resolution');
-    return { contactId: linked.contactId, identity: linked };
+    return { contactId: linked.contactId, identity: linked, contact };
   }
 
   /** New contacts with their first identity; where a concurrent message won the race, its contact is used. */
@@ -175,22 +182,25 @@ export class InboundContactResolver {
       tx,
       lost.map(({ entry }) => ({ tenantId: entry.tenantId, id: entry.contactId })),
     );
-    const winners = new Map<string, KnownIdentity>();
-    for (const row of await findIdentities(
+    const winners = new Map<string, LockedIdentity>();
+    for (const row of await findAndLockIdentities(
       tx,
       lost.map(({ entry }) => entry),
     ))
-      winners.set(keyOf(row), row);
+      winners.set(keyOf(row.identity), row);
     for (const { entry, indexes } of creating) {
       const own = inserted.get(entry.identityId);
-      const identity = own ?? winners.get(keyOf(entry));
-      if (!identity) throw new Error('identity vanished during resolution');
-      const contact = contactsById.get(entry.contactId);
+      const created = contactsById.get(entry.contactId);
+      const winner = own ? undefined : winners.get(keyOf(entry));
+      const identity = own ?? winner?.identity;
+      const contact = own && created ? lockedOf(created) : winner?.contact;
+      if (!identity || !contact) throw new Error('identity vanished during resolution');
       for (const [position, index] of indexes.entries()) {
         results[index] = {
           contactId: identity.contactId,
           identity,
-          ...(position === 0 && own && contact ? { created: { contact, identity: own } } : {}),
+          contact,
+          ...(position === 0 && own && created ? { created: { contact: created, identity: own } } : {}),
         };
       }
     }

@@ -31,21 +31,57 @@ export interface ContactKey {
   id: string;
 }
 
-export async function findIdentities(executor: SqlExecutor, keys: IdentityKey[]): Promise<KnownIdentity[]> {
+/** A known identity with its contact, locked until the transaction ends. */
+export interface LockedIdentity {
+  identity: KnownIdentity;
+  contact: LockedContact;
+}
+
+/**
+ * The identities with their contacts, which are locked until the transaction ends, in contact order (so
+ * concurrent batches cannot deadlock): everything that threads or changes one customer is serialised by it.
+ * One statement for lookup and lock: the ingest path pays one round trip for both.
+ */
+export async function findAndLockIdentities(
+  executor: SqlExecutor,
+  keys: IdentityKey[],
+): Promise<LockedIdentity[]> {
   if (keys.length === 0) return [];
   const { rows } = await executor.executeSql(
     `select identity.tenant_id as "tenantId", identity.id, identity.contact_id as "contactId", identity.kind,
             identity.value, identity.display_value as "displayValue", identity.verified,
-            identity.last_seen_at as "lastSeenAt"
+            identity.last_seen_at as "lastSeenAt", contact.name as "contactName",
+            contact.language as "contactLanguage", contact.language_source as "contactLanguageSource"
      from unnest($1::uuid[], $2::text[], $3::text[]) as wanted(tenant_id, kind, value)
      cross join lateral (
        select * from contact_identities
        where tenant_id = wanted.tenant_id and kind = wanted.kind and value = wanted.value
-     ) identity`,
+     ) identity
+     join contacts contact on contact.tenant_id = identity.tenant_id and contact.id = identity.contact_id
+     order by contact.tenant_id, contact.id
+     for update of contact`,
     [keys.map((key) => key.tenantId), keys.map((key) => key.kind), keys.map((key) => key.value)],
-    'find_identities_by_value',
+    'find_and_lock_identities',
   );
-  return rows;
+  return rows.map((row) => ({
+    identity: {
+      tenantId: row.tenantId,
+      id: row.id,
+      contactId: row.contactId,
+      kind: row.kind,
+      value: row.value,
+      displayValue: row.displayValue,
+      verified: row.verified,
+      lastSeenAt: row.lastSeenAt,
+    },
+    contact: {
+      tenantId: row.tenantId,
+      id: row.contactId,
+      name: row.contactName,
+      language: row.contactLanguage,
+      languageSource: row.contactLanguageSource,
+    },
+  }));
 }
 
 /** Marks identities as seen now. */
@@ -119,25 +155,6 @@ export async function deleteContacts(executor: SqlExecutor, keys: ContactKey[]):
      where contact.tenant_id = gone.tenant_id and contact.id = gone.id`,
     [keys.map((key) => key.tenantId), keys.map((key) => key.id)],
   );
-}
-
-/**
- * Locks the contacts (in key order, so concurrent batches cannot deadlock on them) until the transaction
- * ends: everything that threads or changes one customer is serialised by it.
- */
-export async function lockContacts(executor: SqlExecutor, keys: ContactKey[]): Promise<LockedContact[]> {
-  if (keys.length === 0) return [];
-  const { rows } = await executor.executeSql(
-    `select contact.tenant_id as "tenantId", contact.id, contact.name, contact.language,
-            contact.language_source as "languageSource"
-     from unnest($1::uuid[], $2::uuid[]) as wanted(tenant_id, id)
-     cross join lateral (select * from contacts where tenant_id = wanted.tenant_id and id = wanted.id) contact
-     order by contact.tenant_id, contact.id
-     for update of contact`,
-    [keys.map((key) => key.tenantId), keys.map((key) => key.id)],
-    'lock_contacts',
-  );
-  return rows;
 }
 
 /** Fills in the language detected from each customer's message; the caller skips a person's choice. */

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '../../platform/db/database.ts';
 import { conversations } from '../../platform/db/schema.ts';
 import { selectList } from '../../platform/db/select-list.ts';
+import type { OutboxInsert } from '../../platform/events/domain-events.ts';
 import type { ConversationRow, MessageRow } from './conversation.presenter.ts';
 
 /*
@@ -163,6 +164,38 @@ export interface InboundMessageValues {
   createdAt: Date;
 }
 
+const INSERT_INBOUND_MESSAGES = `insert into messages (tenant_id, id, conversation_id, contact_id, direction, kind,
+                           channel_id, identity_id, text, html, subject, external_id, status, language, metadata,
+                           created_at)
+     select tenant_id, id, conversation_id, contact_id, 'inbound', 'message', channel_id, identity_id,
+            text, html, subject, external_id, 'received', language, metadata::jsonb, created_at
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
+                 $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
+            as message(tenant_id, id, conversation_id, contact_id, channel_id, identity_id, text, html,
+                       subject, external_id, language, metadata, created_at)
+     on conflict do nothing
+     returning id`;
+const INBOUND_MESSAGE_PARAMETERS = 13;
+
+function inboundMessageParameters(values: InboundMessageValues[]): unknown[] {
+  const column = <K extends keyof InboundMessageValues>(key: K) => values.map((message) => message[key]);
+  return [
+    column('tenantId'),
+    column('id'),
+    column('conversationId'),
+    column('contactId'),
+    column('channelId'),
+    column('identityId'),
+    column('text'),
+    column('html'),
+    column('subject'),
+    column('externalId'),
+    column('language'),
+    values.map((message) => JSON.stringify(message.metadata)),
+    values.map((message) => message.createdAt.toISOString()),
+  ];
+}
+
 /**
  * Stores inbound messages; a message whose provider id is already stored is skipped (not returned). Only the
  * ids come back: the stored rows are exactly the values given plus the defaults of a received message.
@@ -172,41 +205,48 @@ export async function insertInboundMessages(
   values: InboundMessageValues[],
 ): Promise<MessageRow[]> {
   if (values.length === 0) return [];
-  const column = <K extends keyof InboundMessageValues>(key: K) => values.map((message) => message[key]);
   const { rows } = await executor.executeSql(
-    `insert into messages (tenant_id, id, conversation_id, contact_id, direction, kind, channel_id, identity_id,
-                           text, html, subject, external_id, status, language, metadata, created_at)
-     select tenant_id, id, conversation_id, contact_id, 'inbound', 'message', channel_id, identity_id,
-            text, html, subject, external_id, 'received', language, metadata::jsonb, created_at
-     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
-                 $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
-            as message(tenant_id, id, conversation_id, contact_id, channel_id, identity_id, text, html,
-                       subject, external_id, language, metadata, created_at)
-     on conflict do nothing
-     returning id`,
-    [
-      column('tenantId'),
-      column('id'),
-      column('conversationId'),
-      column('contactId'),
-      column('channelId'),
-      column('identityId'),
-      column('text'),
-      column('html'),
-      column('subject'),
-      column('externalId'),
-      column('language'),
-      values.map((message) => JSON.stringify(message.metadata)),
-      values.map((message) => message.createdAt.toISOString()),
-    ],
+    INSERT_INBOUND_MESSAGES,
+    inboundMessageParameters(values),
     'insert_inbound_messages',
   );
   const inserted = new Set(rows.map((row) => row.id as string));
   return values.filter((message) => inserted.has(message.id)).map(receivedMessage);
 }
 
-/** Written out field by field: one fixed object shape for every row (a spread was a hot spot). */
-function receivedMessage(message: InboundMessageValues): MessageRow {
+/**
+ * Stores inbound messages and the outbox events that announce them in one statement, so a batch pays one
+ * round trip for both. Answers the messages stored (a provider id stored before is skipped) and the events'
+ * rows, for `outbox.publish`.
+ */
+export async function insertInboundMessagesWithEvents(
+  executor: SqlExecutor,
+  values: InboundMessageValues[],
+  outbox: OutboxInsert,
+): Promise<{ messages: MessageRow[]; events: { id: string; createdAt: Date }[] }> {
+  const { rows } = await executor.executeSql(
+    `with message as (${INSERT_INBOUND_MESSAGES}),
+          event as (${outbox.sql(INBOUND_MESSAGE_PARAMETERS + 1)})
+     select true as "isMessage", id::text as id, null::timestamptz as "createdAt" from message
+     union all
+     select false, id::text, "createdAt" from event`,
+    [...inboundMessageParameters(values), ...outbox.values()],
+    'insert_inbound_messages_with_events',
+  );
+  const inserted = new Set<string>();
+  const events: { id: string; createdAt: Date }[] = [];
+  for (const row of rows) {
+    if (row.isMessage) inserted.add(row.id);
+    else events.push({ id: row.id, createdAt: row.createdAt });
+  }
+  return { messages: values.filter((message) => inserted.has(message.id)).map(receivedMessage), events };
+}
+
+/**
+ * The row a stored inbound message has: the values plus a received message's defaults. Written out field by
+ * field: one fixed object shape for every row (a spread was a hot spot).
+ */
+export function receivedMessage(message: InboundMessageValues): MessageRow {
   return {
     tenantId: message.tenantId,
     id: message.id,

@@ -51,6 +51,30 @@ describe.each(testDatabases())('group commit on %s', (kind) => {
     expect(await stored([...together, ...behind])).toEqual([...behind, ...together].sort());
   });
 
+  it('starts a second concurrent transaction only once a batch worth sharing waits', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = async (tx: { executeSql: Database['executeSql'] }, keys: string[]) => {
+      if (keys.includes('held-a')) await gate;
+      return insert(tx, keys);
+    };
+    const commits = new GroupCommit(database, held, { maxBatch: 10, concurrency: 2, minConcurrentBatch: 3 });
+    const first = commits.run('held-a');
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two items arriving one by one while the first transaction is open are not worth a second one.
+    const second = commits.run('held-b');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const third = commits.run('held-c');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    const [firstTx, secondTx, thirdTx] = await Promise.all([first, second, third]);
+    expect(secondTx).toBe(thirdTx);
+    expect(secondTx).not.toBe(firstTx);
+    expect(await stored(['held-a', 'held-b', 'held-c'])).toEqual(['held-a', 'held-b', 'held-c']);
+  });
+
   it('caps a shared transaction at maxBatch units', async () => {
     const commits = new GroupCommit(database, insert, { maxBatch: 3, concurrency: 1 });
     const keys = Array.from({ length: 10 }, (_, index) => `capped-${index}`);

@@ -11,6 +11,12 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Transactions in flight at once; further items wait and are then committed together. */
   concurrency: number;
+  /**
+   * Items that must be waiting before a transaction starts while another is still in flight (default 1).
+   * Without it, the slot freed by a commit starts a batch at once, before the senders it just answered have
+   * sent again, and batches fragment into many small ones, each paying the whole round-trip sequence.
+   */
+  minConcurrentBatch?: number;
   /** Told the size of every batch that starts (for metrics). */
   onBatch?: (size: number) => void;
 }
@@ -19,8 +25,8 @@ export interface GroupCommitOptions {
 export type BatchWork<I, T> = (tx: Tx, items: I[]) => Promise<T[]>;
 
 /**
- * Group commit for a hot write path. An item is stored in its own transaction while fewer than
- * `concurrency` are in flight; under load, the items that queued up meanwhile share the next transaction,
+ * Group commit for a hot write path. An item that arrives while no transaction is in flight is stored at once;
+ * under load, the items that queued up meanwhile share the next transaction (up to `concurrency` in flight),
  * and the work handles them together: one statement per step for the whole batch, one BEGIN, one COMMIT
  * and one WAL flush for many. Items are handed over in arrival order. If a shared transaction fails, each
  * of its items is retried in a transaction of its own: one bad item fails alone and takes no other with it.
@@ -49,7 +55,7 @@ export class GroupCommit<I, T> {
   }
 
   private pump(): void {
-    while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
+    while (this.inFlight < this.options.concurrency && this.queue.length >= this.startsAt()) {
       this.inFlight++;
       // Start on the next turn of the event loop, so the requests that arrived together share the batch.
       // (On PGlite a whole transaction runs without yielding to I/O: without this, every batch is one item.)
@@ -62,6 +68,11 @@ export class GroupCommit<I, T> {
         });
       });
     }
+  }
+
+  /** Items it takes to start a transaction: one when none is in flight, else a batch worth sharing. */
+  private startsAt(): number {
+    return this.inFlight === 0 ? 1 : (this.options.minConcurrentBatch ?? 1);
   }
 
   private async single(tx: Tx, item: I): Promise<T> {

@@ -23,6 +23,63 @@ export interface EventBus {
   publish(tx: Tx, events: StoredEvent[]): Promise<void>;
 }
 
+/**
+ * The outbox insert of some events, for a statement of its own (recordEvents) or as a CTE of a statement that
+ * also writes the data the events announce, so both take one round trip. Payloads are serialised once, here,
+ * and kept for realtime delivery.
+ */
+export class OutboxInsert {
+  private readonly payloads: string[];
+
+  constructor(private readonly events: DomainEventInput[]) {
+    this.payloads = events.map((event) => JSON.stringify(event.payload));
+  }
+
+  /** `insert … returning id, created_at`, its parameters numbered from `$first` (the same text every time). */
+  sql(first: number): string {
+    const [tenantId, type, entityType, entityId, payload, audience] = [0, 1, 2, 3, 4, 5].map(
+      (offset) => `$${first + offset}`,
+    );
+    return `insert into domain_events (tenant_id, type, entity_type, entity_id, payload, audience)
+     select tenant_id, type, entity_type, entity_id, payload::json, audience::json
+     from unnest(${tenantId}::uuid[], ${type}::text[], ${entityType}::text[], ${entityId}::uuid[], ${payload}::text[],
+                 ${audience}::text[])
+       with ordinality as event(tenant_id, type, entity_type, entity_id, payload, audience, position)
+     order by position
+     returning id, created_at as "createdAt"`;
+  }
+
+  /** The columns go in as arrays: one prepared statement for any number of events. */
+  values(): unknown[] {
+    const { events } = this;
+    return [
+      events.map((event) => event.tenantId),
+      events.map((event) => event.type),
+      events.map((event) => event.entityType),
+      events.map((event) => event.entityId),
+      this.payloads,
+      events.map((event) => (event.audience ? JSON.stringify(event.audience) : null)),
+    ];
+  }
+
+  /** Once the insert ran: the stored events (ids and times from its rows), handed to the bus for after commit. */
+  async publish(tx: Tx, bus: EventBus, rows: { id: unknown; createdAt: Date }[]): Promise<StoredEvent[]> {
+    // The ids come from a sequence, drawn in insert order: the n-th smallest is the n-th event's.
+    const assigned = rows
+      .map((row) => ({ id: Number(row.id), createdAt: row.createdAt }))
+      .sort((left, right) => left.id - right.id);
+    const stored = this.events.map((event, index) => ({
+      ...event,
+      audience: event.audience ?? null,
+      payloadJson: this.payloads[index],
+      id: assigned[index]!.id,
+      createdAt: assigned[index]!.createdAt,
+    }));
+    await bus.publish(tx, stored);
+    return stored;
+  }
+}
+
 /** Writes outbox rows in the caller's transaction and hands them to the bus for post-commit delivery. */
 export async function recordEvents(
   tx: Tx,
@@ -30,37 +87,7 @@ export async function recordEvents(
   events: DomainEventInput[],
 ): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
-  // One prepared statement for any number of events: the columns go in as arrays. Only the new ids and
-  // times come back; the events themselves are already here.
-  const payloads = events.map((event) => JSON.stringify(event.payload));
-  const { rows } = await tx.executeSql(
-    `insert into domain_events (tenant_id, type, entity_type, entity_id, payload, audience)
-     select tenant_id, type, entity_type, entity_id, payload::json, audience::json
-     from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[])
-       with ordinality as event(tenant_id, type, entity_type, entity_id, payload, audience, position)
-     order by position
-     returning id, created_at as "createdAt"`,
-    [
-      events.map((event) => event.tenantId),
-      events.map((event) => event.type),
-      events.map((event) => event.entityType),
-      events.map((event) => event.entityId),
-      payloads,
-      events.map((event) => (event.audience ? JSON.stringify(event.audience) : null)),
-    ],
-    'record_domain_events',
-  );
-  // The ids come from a sequence, drawn in insert order: the n-th smallest is the n-th event's.
-  const assigned = rows
-    .map((row) => ({ id: Number(row.id), createdAt: row.createdAt as Date }))
-    .sort((left, right) => left.id - right.id);
-  const stored = events.map((event, index) => ({
-    ...event,
-    audience: event.audience ?? null,
-    payloadJson: payloads[index],
-    id: assigned[index]!.id,
-    createdAt: assigned[index]!.createdAt,
-  }));
-  await bus.publish(tx, stored);
-  return stored;
+  const outbox = new OutboxInsert(events);
+  const { rows } = await tx.executeSql(outbox.sql(1), outbox.values(), 'record_domain_events');
+  return outbox.publish(tx, bus, rows);
 }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../../test/support/test-app.ts';
+import { type Database, inlineParameters, openDatabase } from './database.ts';
+
+describe('inlineParameters', () => {
+  const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+  it('writes each parameter in, leaving quoted text and comments alone', () => {
+    const sql = inlineParameters(
+      `select $1::int, '$1 stays', "col$2" -- $2 stays\n, $10::text, $2`,
+      [7, 'two', null, null, null, null, null, null, null, "it's ten"],
+      quote,
+    );
+    expect(sql).toBe(`select '7'::int, '$1 stays', "col$2" -- $2 stays\n, 'it''s ten'::text, 'two'`);
+  });
+
+  it('refuses a statement that refers to a parameter it was not given', () => {
+    expect(() => inlineParameters('select $2', [1], quote)).toThrow(/\$2/);
+  });
+});
+
+describe.each(testDatabases())('transactions on %s', (kind) => {
+  let database: Database;
+  const table = `inline_${randomUUID().replaceAll('-', '')}`;
+
+  beforeAll(async () => {
+    database = await openDatabase(
+      kind === 'postgres' ? { url: process.env.DATABASE_URL!, poolSize: 2 } : { memory: true },
+    );
+    await database.exec(`create table ${table} (key text primary key)`);
+  });
+  afterAll(async () => {
+    await database.exec(`drop table if exists ${table}`);
+    await database.close();
+  });
+
+  it('answers a first statement sent together with BEGIN exactly as with bound parameters', async () => {
+    const statement = `select $1::text as quoted, $2::text[] as list, $3::timestamptz as at, $4::jsonb as doc,
+                        $5::bytea as bytes, $6::int as missing, $7::uuid[] as ids, '$1' as literal`;
+    const values = [
+      `O'Brien said "hi" \\ and left; -- not a comment`,
+      ['a,b', '{braces}', 'quote"d', 'back\\slash', null, 'Grüße ✓', ''],
+      new Date('2026-12-01T10:15:30.123Z'),
+      { note: "it's", nested: ['x', 1, null] },
+      Buffer.from([0, 1, 254, 255]),
+      null,
+      [randomUUID(), randomUUID()],
+    ];
+    const bound = await database.executeSql(statement, values);
+    const inTransaction = await database.transaction((tx) =>
+      tx.executeSql(statement, values, 'inline_check'),
+    );
+    expect(inTransaction.rows).toEqual(bound.rows);
+    expect(bound.rows[0].list).toEqual(values[1]);
+    expect(bound.rows[0].literal).toBe('$1');
+  });
+
+  it('rolls back what the first statement did when the transaction fails later', async () => {
+    const key = randomUUID();
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.executeSql(`insert into ${table} (key) values ($1::text)`, [key], 'inline_insert');
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    const { rows } = await database.executeSql(`select key from ${table} where key = $1`, [key]);
+    expect(rows).toEqual([]);
+  });
+
+  it('commits a transaction that starts with a query builder statement', async () => {
+    const key = randomUUID();
+    await database.transaction(async (tx) => {
+      await tx.db.execute(sql.raw(`insert into ${table} (key) values ('${key}')`));
+      await tx.executeSql(`insert into ${table} (key) values ($1::text)`, [`${key}-2`], 'inline_insert');
+    });
+    const { rows } = await database.executeSql(`select key from ${table} where key like $1 order by key`, [
+      `${key}%`,
+    ]);
+    expect(rows.map((row) => row.key)).toEqual([key, `${key}-2`]);
+  });
+});

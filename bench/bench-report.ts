@@ -23,8 +23,8 @@ export function describeMachine(postgresVersion: string | undefined): string {
 /** Markdown tables, readable in a terminal and ready to paste into bench/RESULTS.md. */
 export function renderTables(results: TargetResult[]): string {
   const latency = [
-    '| Target | Phase | N | M | msgs/s | slowest 1 s | push p50 | p95 | p99 | max | ack p50 | ack p99 | errors | missing pushes |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| Target | Phase | N | M | msgs/s | slowest 1 s | push p50 | p95 | p99 | max | ack p50 | ack p99 | errors | missing pushes | mean batch |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   const resources = [
     '| Target | Phase | server CPU | PostgreSQL CPU | client CPU | whole machine | CPU steal | server RSS start → peak → end | VmHWM |',
@@ -36,7 +36,7 @@ export function renderTables(results: TargetResult[]): string {
         ? `${formatRate(phase.throughput)} (offered ${phase.offeredRate})`
         : formatRate(phase.throughput);
       latency.push(
-        `| ${target} | ${phase.name} | ${phase.sent.toLocaleString('en-US')} | ${options.customers.toLocaleString('en-US')} | ${rate} | ${formatRate(phase.slowestSecond)} | ${ms(phase.push.p50)} | ${ms(phase.push.p95)} | ${ms(phase.push.p99)} | ${ms(phase.push.max)} | ${ms(phase.ack.p50)} | ${ms(phase.ack.p99)} | ${phase.errors} | ${phase.missingEvents} |`,
+        `| ${target} | ${phase.name} | ${phase.sent.toLocaleString('en-US')} | ${options.customers.toLocaleString('en-US')} | ${rate} | ${formatRate(phase.slowestSecond)} | ${ms(phase.push.p50)} | ${ms(phase.push.p95)} | ${ms(phase.push.p99)} | ${ms(phase.push.max)} | ${ms(phase.ack.p50)} | ${ms(phase.ack.p99)} | ${phase.errors} | ${phase.missingEvents} | ${Number.isFinite(phase.meanBatchSize) ? phase.meanBatchSize.toFixed(1) : '–'} |`,
       );
       const cores = (value: number) => (Number.isNaN(value) ? '–' : `${value.toFixed(2)} cores`);
       resources.push(

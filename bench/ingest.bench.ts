@@ -49,6 +49,8 @@ export interface PhaseResult {
   ack: LatencySummary;
   /** Average cores busy; `machine` counts every process, so machine − the rest = anything else running. */
   cpuCores: { server: number; postgres: number; client: number; machine: number; steal: number };
+  /** Messages per ingest transaction on average (the server's unisono_ingest_batch_size histogram). */
+  meanBatchSize: number;
   memory: { startRss: number; peakRss: number; endRss: number; highWaterMark: number };
 }
 
@@ -237,6 +239,7 @@ class PhaseRunner {
       }
     };
 
+    const batchesBefore = await batchSizeTotals(server.baseUrl);
     const memory = new MemorySampler(server.pid);
     memory.start();
     const startRss = memory.peakRssBytes;
@@ -259,6 +262,7 @@ class PhaseRunner {
     const lastEventAt = tracker.eventTimes.reduce((latest, time) => Math.max(latest, time), 0);
     const finishedAt = Math.max(lastEventAt, lastAnswerAt);
     const memoryAfter = memory.stop();
+    const batchesAfter = await batchSizeTotals(server.baseUrl);
 
     const seconds = (finishedAt - startedAt) / 1000;
     const pushed = tracker.pushLatencies.length;
@@ -286,6 +290,7 @@ class PhaseRunner {
         machine: machineCpu / wallSeconds,
         steal: steal / wallSeconds,
       },
+      meanBatchSize: (batchesAfter.sum - batchesBefore.sum) / (batchesAfter.count - batchesBefore.count),
       memory: {
         startRss,
         peakRss: memoryAfter.sampledPeakRssBytes,
@@ -294,6 +299,13 @@ class PhaseRunner {
       },
     };
   }
+}
+
+/** Sum and count of the server's batch-size histogram so far. */
+async function batchSizeTotals(baseUrl: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { sum: read('unisono_ingest_batch_size_sum'), count: read('unisono_ingest_batch_size_count') };
 }
 
 type IngestAnswer =

@@ -53,6 +53,7 @@ import { type Config, publicUrl } from './platform/config.ts';
 import type { Platform } from './platform/context.ts';
 import { type Database, openDatabase } from './platform/db/database.ts';
 import { migrateDatabase } from './platform/db/migrate.ts';
+import { StatisticsKeeper } from './platform/db/statistics-keeper.ts';
 import { eventById, LocalEventBus, PostgresEventBus } from './platform/events/event-bus.ts';
 import { PROCESS_DOMAIN_EVENT, ProcessingEventBus } from './platform/events/event-processors.ts';
 import { registerOperationsRoutes } from './platform/http/operations.routes.ts';
@@ -227,7 +228,10 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
     CRM_WRITE_BACK,
   ]);
   // Transports that run beside the HTTP server (mail receivers, mailbox pollers) register here.
-  const backgroundServices: BackgroundService[] = [...emailModule.backgroundServices];
+  const backgroundServices: BackgroundService[] = [
+    ...emailModule.backgroundServices,
+    new StatisticsKeeper(database, logger),
+  ];
   const running: BackgroundService[] = [];
   let stopped = false;
 

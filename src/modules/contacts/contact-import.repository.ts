@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { IdentityKind } from '../../channels/adapter.ts';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { contactIdentities, contacts } from '../../platform/db/schema.ts';
+import { contactIdentities, contacts, IDENTITY_KINDS } from '../../platform/db/schema.ts';
 import type { ContactRow, IdentityRow } from './contact.presenter.ts';
 
 /** Who owns these normalised identity values (any kind; the caller matches the kind). */
@@ -18,7 +18,14 @@ export async function identityOwners(
       contactId: contactIdentities.contactId,
     })
     .from(contactIdentities)
-    .where(and(eq(contactIdentities.tenantId, tenantId), inArray(contactIdentities.value, values)));
+    .where(
+      and(
+        eq(contactIdentities.tenantId, tenantId),
+        // Every kind named, so the unique (tenant, kind, value) key finds them (one seek per kind and value).
+        inArray(contactIdentities.kind, [...IDENTITY_KINDS]),
+        inArray(contactIdentities.value, values),
+      ),
+    );
 }
 
 /** Live (not merged-away) contacts with their identities. */

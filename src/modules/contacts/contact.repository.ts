@@ -150,16 +150,18 @@ const likePattern = (fragment: string) => `%${fragment.replace(/[\\%_]/g, (match
 
 /**
  * Identity values a fragment matches: the fragment itself, its digits for a phone number typed the national
- * way ("0151 000123" is in "+49151000123…"), and whole identities it normalises to. Each alternative can use
- * the trigram index on the value.
+ * way ("0151 000123" is in "+49151000123…"), and whole identities it normalises to. Each alternative is on
+ * lower(value), which the trigram search index covers (case-insensitive, as ILIKE would be).
  */
 function identityValueMatch(fragment: string, normalisedValues: string[]): SQL {
-  const alternatives = [sql`${contactIdentities.value} ilike ${likePattern(fragment)}`];
+  const searched = sql`lower(${contactIdentities.value})`;
+  const alternatives = [sql`${searched} like ${likePattern(fragment.toLowerCase())}`];
   const digits = fragment.replace(/\D/g, '').replace(/^0+/, '');
   if (/^[\d\s+()./-]+$/.test(fragment) && digits.length >= 4 && digits !== fragment) {
-    alternatives.push(sql`${contactIdentities.value} like ${`%${digits}%`}`);
+    alternatives.push(sql`${searched} like ${`%${digits}%`}`);
   }
-  if (normalisedValues.length > 0) alternatives.push(sql`${contactIdentities.value} in ${normalisedValues}`);
+  if (normalisedValues.length > 0)
+    alternatives.push(sql`${searched} in ${normalisedValues.map((value) => value.toLowerCase())}`);
   return sql.join(alternatives, sql` or `);
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, ne, or, sql } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -123,7 +123,8 @@ export class MergeSuggestionService implements EventProcessor {
           and(
             eq(contacts.tenantId, tenantId),
             ne(contacts.id, contactId),
-            sql`lower(${contacts.name}) = lower(${name})`,
+            // The same name in any case: ILIKE without wildcards, which the name's trigram index answers.
+            ilike(contacts.name, escapeLike(name)),
             sql`${contactIdentities.kind} in ('phone', 'whatsapp')`,
             sql`right(${contactIdentities.value}, 6) = ${tail}`,
           ),
@@ -203,4 +204,8 @@ export class MergeSuggestionService implements EventProcessor {
 function splitEmail(value: string): [string, string] {
   const at = value.lastIndexOf('@');
   return [value.slice(0, at), value.slice(at + 1)];
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (match) => `\\${match}`);
 }

@@ -22,7 +22,12 @@ export interface IngestOptions {
   concurrency: number;
   /** Messages sent before measuring, from other customers, so the server's code is warm. */
   warmupMessages: number;
-  /** Open-loop phase at a fixed offered rate; omitted = no such phase. */
+  /**
+   * Open loop at the throughput target: is the rate sustained? From customers of its own, so first contacts
+   * are part of it as in the max-throughput phase. Omitted = no such phase.
+   */
+  sustained?: { rate: number; seconds: number };
+  /** Open-loop phase at a fixed offered rate, for latency under moderate load; omitted = no such phase. */
   paced?: { rate: number; seconds: number };
   /** Whether PostgreSQL's CPU time is meaningful (it runs on this machine). */
   measurePostgres: boolean;
@@ -30,6 +35,8 @@ export interface IngestOptions {
 
 export interface PhaseResult {
   name: string;
+  /** burst: closed loop at full speed; sustained: open loop at the target rate; paced: open loop, latency. */
+  role: 'burst' | 'sustained' | 'paced';
   sent: number;
   accepted: number;
   errors: number;
@@ -98,17 +105,27 @@ export async function runIngestBenchmark(
       `  max throughput: ${options.messages} messages, ${options.customers} customers, K=${options.concurrency}`,
     );
     const burst = prepare(fixture, 'burst', options.messages, options.customers, 'customer');
-    results.push(
-      await phase.run(`max throughput, K=${options.concurrency}`, burst, (fire) =>
+    results.push({
+      ...(await phase.run(`max throughput, K=${options.concurrency}`, burst, (fire) =>
         closedLoop(burst, options.concurrency, fire),
-      ),
-    );
+      )),
+      role: 'burst',
+    });
+    if (options.sustained) {
+      const { rate, seconds } = options.sustained;
+      log(`  sustained: ${rate} messages/s offered for ${seconds} s, ${options.customers} new customers`);
+      const messages = prepare(fixture, 'sustained', Math.round(rate * seconds), options.customers, 'steady');
+      const result = await phase.run(`sustained ${rate}/s`, messages, (fire) =>
+        openLoop(messages, rate, fire),
+      );
+      results.push({ ...result, role: 'sustained', offeredRate: rate });
+    }
     if (options.paced) {
       const { rate, seconds } = options.paced;
       log(`  paced: ${rate} messages/s for ${seconds} s`);
       const paced = prepare(fixture, 'paced', Math.round(rate * seconds), options.customers, 'customer');
       const result = await phase.run(`paced ${rate}/s`, paced, (fire) => openLoop(paced, rate, fire));
-      results.push({ ...result, offeredRate: rate });
+      results.push({ ...result, role: 'paced', offeredRate: rate });
     }
     if (socketClosed) throw new Error('the agent WebSocket closed during the benchmark');
     return results;
@@ -196,7 +213,7 @@ class PhaseRunner {
     name: string,
     messages: PreparedMessage[],
     drive: (fire: Fire) => Promise<number | undefined>,
-  ): Promise<PhaseResult> {
+  ): Promise<Omit<PhaseResult, 'role'>> {
     const { tracker, server } = this;
     tracker.reset();
     const ackLatencies: number[] = [];

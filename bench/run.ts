@@ -22,6 +22,9 @@ Ingest benchmark through the API channel: signed POST /api/v1/inbound/:channel â
   --messages=N             messages in the max-throughput phase   (env BENCH_MESSAGES; default 20000 / 5000)
   --customers=M            distinct customers                     (env BENCH_CUSTOMERS; default 2000)
   --concurrency=K          concurrent senders                     (env BENCH_CONCURRENCY; default 32)
+  --sustain-rate=R         open loop at the throughput target     (env BENCH_SUSTAIN_RATE; default 1500 / 300)
+  --sustain-seconds=S      sustained phase length                 (env BENCH_SUSTAIN_SECONDS; default 20 / 15;
+                           0 skips it)
   --rate=R                 PostgreSQL paced phase, messages/s     (env BENCH_RATE; default 500)
   --paced-seconds=S        paced phase length                     (env BENCH_PACED_SECONDS; default 10)
   --warmup=W               warm-up messages, not measured         (env BENCH_WARMUP; default 1000)
@@ -39,6 +42,8 @@ async function main(): Promise<number> {
       concurrency: { type: 'string' },
       rate: { type: 'string' },
       'paced-seconds': { type: 'string' },
+      'sustain-rate': { type: 'string' },
+      'sustain-seconds': { type: 'string' },
       warmup: { type: 'string' },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -69,6 +74,11 @@ async function main(): Promise<number> {
   const concurrency = setting(values.concurrency, 'BENCH_CONCURRENCY', 32);
   const rate = setting(values.rate, 'BENCH_RATE', 500);
   const pacedSeconds = setting(values['paced-seconds'], 'BENCH_PACED_SECONDS', quick ? 2 : 10);
+  const sustainRate = setting(values['sustain-rate'], 'BENCH_SUSTAIN_RATE', 0, 0) || undefined;
+  const sustainSeconds = (fallback: number) =>
+    setting(values['sustain-seconds'], 'BENCH_SUSTAIN_SECONDS', quick ? 3 : fallback, 0);
+  const sustained = (rate: number, seconds: number) =>
+    seconds > 0 ? { rate: sustainRate ?? rate, seconds } : undefined;
   const warmupMessages = setting(values.warmup, 'BENCH_WARMUP', quick ? 100 : 1_000, 0);
 
   const postgresVersion = await postgresReachable();
@@ -88,6 +98,7 @@ async function main(): Promise<number> {
             customers,
             concurrency,
             warmupMessages,
+            sustained: sustained(1_500, sustainSeconds(20)),
             paced: { rate, seconds: pacedSeconds },
             measurePostgres: true,
           }
@@ -96,6 +107,7 @@ async function main(): Promise<number> {
             customers,
             concurrency,
             warmupMessages,
+            sustained: sustained(300, sustainSeconds(15)),
             // A fraction of the target rate: latency under moderate load on the single-process database.
             paced: { rate: 100, seconds: quick ? 2 : 5 },
             measurePostgres: false,

@@ -25,7 +25,7 @@ export class Metrics {
   readonly ingestBatchSize = new Histogram({
     name: 'unisono_ingest_batch_size',
     help: 'Inbound messages stored per ingest transaction (group commit under load)',
-    buckets: [1, 2, 4, 8, 16, 32, 50],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 100],
     registers: [this.registry],
   });
   readonly deliveries = new Counter({

@@ -23,6 +23,16 @@ const STOPWORDS: Record<string, string[]> = {
   ),
 };
 
+/** Each stopword and the languages it belongs to: one lookup per word of a message. */
+const LANGUAGES_OF_STOPWORD = new Map<string, string[]>();
+for (const [language, words] of Object.entries(STOPWORDS)) {
+  for (const word of new Set(words)) {
+    const languages = LANGUAGES_OF_STOPWORD.get(word);
+    if (languages) languages.push(language);
+    else LANGUAGES_OF_STOPWORD.set(word, [language]);
+  }
+}
+
 const FRANC_TO_ISO: Record<string, string> = {
   deu: 'de',
   eng: 'en',
@@ -36,12 +46,17 @@ const FRANC_TO_ISO: Record<string, string> = {
 export function detectLanguage(text: string): string | undefined {
   const sample = text
     .slice(0, 4000)
-    .replace(/https?:\/\/\S+|\S+@\S+|[\d#]+/g, ' ')
+    .replace(/https?:\/\/\S+|[^\s@]+@\S+|[\d#]+/g, ' ')
     .toLowerCase();
   const words = sample.match(/\p{L}+/gu) ?? [];
   if (words.length < 3) return undefined;
-  const scores = Object.entries(STOPWORDS)
-    .map(([language, list]) => [language, words.filter((word) => list.includes(word)).length] as const)
+  const counts = new Map<string, number>();
+  for (const word of words) {
+    for (const language of LANGUAGES_OF_STOPWORD.get(word) ?? [])
+      counts.set(language, (counts.get(language) ?? 0) + 1);
+  }
+  const scores = Object.keys(STOPWORDS)
+    .map((language) => [language, counts.get(language) ?? 0] as const)
     .sort((left, right) => right[1] - left[1]);
   const [best, second] = scores;
   if (best && best[1] >= 2 && best[1] >= (second?.[1] ?? 0) * 2) return best[0];

@@ -164,15 +164,18 @@ export interface InboundMessageValues {
   createdAt: Date;
 }
 
+// Metadata travels as one JSON array: in a text[] every quote would be escaped on the way out and back.
 const INSERT_INBOUND_MESSAGES = `insert into messages (tenant_id, id, conversation_id, contact_id, direction, kind,
                            channel_id, identity_id, text, html, subject, external_id, status, language, metadata,
                            created_at)
      select tenant_id, id, conversation_id, contact_id, 'inbound', 'message', channel_id, identity_id,
-            text, html, subject, external_id, 'received', language, metadata::jsonb, created_at
+            text, html, subject, external_id, 'received', language, metadata.value::jsonb, created_at
      from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
-                 $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
-            as message(tenant_id, id, conversation_id, contact_id, channel_id, identity_id, text, html,
-                       subject, external_id, language, metadata, created_at)
+                 $9::text[], $10::text[], $11::text[], $13::timestamptz[])
+            with ordinality as message(tenant_id, id, conversation_id, contact_id, channel_id, identity_id, text,
+                                       html, subject, external_id, language, created_at, position)
+       join json_array_elements($12::json) with ordinality as metadata(value, position) using (position)
+     order by position
      on conflict do nothing
      returning id`;
 const INBOUND_MESSAGE_PARAMETERS = 13;
@@ -191,7 +194,7 @@ function inboundMessageParameters(values: InboundMessageValues[]): unknown[] {
     column('subject'),
     column('externalId'),
     column('language'),
-    values.map((message) => JSON.stringify(message.metadata)),
+    JSON.stringify(values.map((message) => message.metadata)),
     values.map((message) => message.createdAt.toISOString()),
   ];
 }

@@ -37,14 +37,18 @@ export class OutboxInsert {
 
   /** `insert … returning id, created_at`, its parameters numbered from `$first` (the same text every time). */
   sql(first: number): string {
-    const [tenantId, type, entityType, entityId, payload, audience] = [0, 1, 2, 3, 4, 5].map(
+    const [tenantId, type, entityType, entityId, payloads, audiences] = [0, 1, 2, 3, 4, 5].map(
       (offset) => `$${first + offset}`,
     );
+    // Payloads and audiences travel as one JSON array each: a text[] would escape every quote of every payload
+    // on the way out (a hot spot) and PostgreSQL would unescape them before parsing the JSON anyway.
     return `insert into domain_events (tenant_id, type, entity_type, entity_id, payload, audience)
-     select tenant_id, type, entity_type, entity_id, payload::json, audience::json
-     from unnest(${tenantId}::uuid[], ${type}::text[], ${entityType}::text[], ${entityId}::uuid[], ${payload}::text[],
-                 ${audience}::text[])
-       with ordinality as event(tenant_id, type, entity_type, entity_id, payload, audience, position)
+     select event.tenant_id, event.type, event.entity_type, event.entity_id, payload.value,
+            case when json_typeof(audience.value) = 'null' then null else audience.value end
+     from unnest(${tenantId}::uuid[], ${type}::text[], ${entityType}::text[], ${entityId}::uuid[])
+            with ordinality as event(tenant_id, type, entity_type, entity_id, position)
+       join json_array_elements(${payloads}::json) with ordinality as payload(value, position) using (position)
+       join json_array_elements(${audiences}::json) with ordinality as audience(value, position) using (position)
      order by position
      returning id, created_at as "createdAt"`;
   }
@@ -57,8 +61,8 @@ export class OutboxInsert {
       events.map((event) => event.type),
       events.map((event) => event.entityType),
       events.map((event) => event.entityId),
-      this.payloads,
-      events.map((event) => (event.audience ? JSON.stringify(event.audience) : null)),
+      `[${this.payloads.join(',')}]`,
+      JSON.stringify(events.map((event) => event.audience ?? null)),
     ];
   }
 

@@ -72,6 +72,13 @@ describe.each(testDatabases())('message search on %s', (kind) => {
     (await tenant.api.get(`/api/v1/search?scope=messages&q=${encodeURIComponent(q)}${extra}`)).body
       .messages as any[];
 
+  it('keeps the full-text index pending list short, so no ingest transaction merges megabytes', async () => {
+    const { rows } = await app.unisono.platform.database.executeSql(
+      `select reloptions::text as options from pg_class where relname = 'messages_search_idx'`,
+    );
+    expect(rows[0].options).toContain('gin_pending_list_limit=256');
+  });
+
   it('answers a word in thousands of messages with its newest hits', async () => {
     const hits = await search('Rechnungen', '&limit=10');
     // Equally relevant hits come newest first.

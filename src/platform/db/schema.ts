@@ -348,7 +348,9 @@ export const messages = pgTable(
     primaryKey({ columns: [table.tenantId, table.id] }),
     index('messages_conversation_idx').on(table.tenantId, table.conversationId, table.createdAt, table.id),
     index('messages_contact_idx').on(table.tenantId, table.contactId, table.createdAt, table.id),
-    index('messages_search_idx').using('gin', table.searchVector),
+    // New entries wait in a pending list until it is merged into the index, and the insert that finds it full
+    // does the merge: with the default 4 MB, ≈300 ms inside one ingest transaction. 256 kB merges in a few ms.
+    index('messages_search_idx').using('gin', table.searchVector).with({ gin_pending_list_limit: 256 }),
     // Newest-first walk over a tenant's messages: the fast path of full-text search for common words.
     index('messages_recent_idx').on(table.tenantId, table.createdAt),
     uniqueIndex('messages_external_key')

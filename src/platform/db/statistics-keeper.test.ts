@@ -50,5 +50,13 @@ describe.each(testDatabases())('statistics keeper on %s', (kind) => {
     await fill(2_501, 5_000);
     expect(await keeper.check()).toContain(table);
     expect(await plannerRows()).toBe(5_000);
+    // A young table is sampled lightly: statistics target 10, so at most 11 histogram bounds.
+    const { rows } = await database.executeSql(
+      `select cardinality(histogram_bounds::text::int[]) as bounds from pg_stats
+       where tablename = $1 and attname = 'id'`,
+      [table],
+    );
+    expect(Number(rows[0].bounds)).toBeGreaterThan(1);
+    expect(Number(rows[0].bounds)).toBeLessThanOrEqual(11);
   });
 });

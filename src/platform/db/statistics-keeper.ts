@@ -6,6 +6,12 @@ import type { Database, SqlExecutor } from './database.ts';
 const CHECK_INTERVAL_MS = 5_000;
 /** A table is analysed again once it has doubled, and grown by at least this many 8 KiB pages. */
 const MIN_GROWTH_PAGES = 8;
+/**
+ * Below this many rows (as last estimated; never analysed counts as below) a table is sampled at statistics target 10 (3,000 rows) instead of the default 100
+ * (30,000): enough for a young table's plans, and a tenth of the work, which otherwise ran on a core for
+ * ≈300 ms per table in the middle of a burst of traffic. Larger tables get the default target.
+ */
+const YOUNG_TABLE_ROWS = 100_000;
 /** Only one node of several analyses at a time (pg_try_advisory_xact_lock). */
 const LOCK_ID = 0x5ea7_5ca1;
 
@@ -60,17 +66,25 @@ export class StatisticsKeeper implements BackgroundService {
     const { database } = this;
     if (database.kind === 'pglite') {
       // One connection in one process: no other node to coordinate with, and VACUUM needs no transaction.
-      const stale = (await tableSizes(database)).filter(needsStatistics).map((table) => table.name);
-      for (const name of stale) await database.exec(`vacuum (analyze) ${quoteIdentifier(name)}`);
-      this.report(stale);
-      return stale;
+      const stale = (await tableSizes(database)).filter(needsStatistics);
+      for (const table of stale) {
+        await database.exec(`set default_statistics_target = ${statisticsTarget(table)}`);
+        await database.exec(`vacuum (analyze) ${quoteIdentifier(table.name)}`);
+      }
+      if (stale.length > 0) await database.exec('reset default_statistics_target');
+      const names = stale.map((table) => table.name);
+      this.report(names);
+      return names;
     }
     const analysed = await database.transaction(async (tx) => {
       const { rows } = await tx.executeSql('select pg_try_advisory_xact_lock($1) as locked', [LOCK_ID]);
       if (!rows[0]?.locked) return [];
-      const stale = (await tableSizes(tx)).filter(needsStatistics).map((table) => table.name);
-      for (const name of stale) await tx.executeSql(`analyze ${quoteIdentifier(name)}`);
-      return stale;
+      const stale = (await tableSizes(tx)).filter(needsStatistics);
+      for (const table of stale) {
+        await tx.executeSql(`set local default_statistics_target = ${statisticsTarget(table)}`, []);
+        await tx.executeSql(`analyze ${quoteIdentifier(table.name)}`);
+      }
+      return stale.map((table) => table.name);
     });
     this.report(analysed);
     return analysed;
@@ -79,6 +93,10 @@ export class StatisticsKeeper implements BackgroundService {
   private report(tables: string[]): void {
     if (tables.length > 0) this.logger.debug({ tables }, 'planner statistics refreshed');
   }
+}
+
+function statisticsTarget(table: TableSize): string {
+  return table.reltuples < YOUNG_TABLE_ROWS ? '10' : 'default';
 }
 
 function needsStatistics(table: TableSize): boolean {

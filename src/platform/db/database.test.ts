@@ -99,4 +99,24 @@ describe.each(testDatabases())('transactions on %s', (kind) => {
     ]);
     expect(rows.map((row) => row.key)).toEqual([key, `${key}-2`]);
   });
+
+  it('lets the event loop turn between the statements of a transaction', async () => {
+    // On PGlite a statement runs on this thread; without turns, I/O (accepting connections, reading requests)
+    // waited for whole transactions. On PostgreSQL each statement waits for the socket anyway.
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const before = turns;
+    await database.transaction(async (tx) => {
+      for (let index = 0; index < 10; index++) {
+        await tx.executeSql(`insert into ${table} (key) values ($1::text)`, [`turn-${randomUUID()}`]);
+      }
+    });
+    counting = false;
+    expect(turns - before).toBeGreaterThanOrEqual(10);
+  });
 });

@@ -322,6 +322,7 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     async executeSql(text, values) {
       const tx = currentTx.getStore();
       if (tx) return tx.executeSql(text, values);
+      await nextTurn();
       if (!values || values.length === 0) {
         // pg-boss sends multi-statement SQL without parameters; only exec runs those.
         const results = await client.exec(text);
@@ -344,6 +345,7 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
         const tx: Tx = {
           db: drizzle({ client: transaction as unknown as PGlite }) as unknown as Drizzle,
           async executeSql(text, values) {
+            await nextTurn();
             if (!values || values.length === 0) {
               const results = await transaction.exec(text);
               return { rows: results.at(-1)?.rows ?? [] };
@@ -379,6 +381,17 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
       releaseLock();
     },
   };
+}
+
+/**
+ * Lets the event loop turn before a PGlite statement. PGlite runs a statement synchronously on this thread, and
+ * the steps of a transaction follow one another as promise continuations: without a turn in between, a whole
+ * transaction ran inside whichever I/O callback came next, so the server accepted about one connection and
+ * read about one request per transaction. Under load new connections waited in the kernel's accept queue for
+ * seconds (bench/RESULTS.md) while requests already read were answered in milliseconds.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** PGlite is single-process: a second process on the same directory would corrupt it, so refuse. */

@@ -152,6 +152,10 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
     tenants,
     outbound,
   );
+  // On PGlite, background jobs and ingest share one thread and one connection: merge suggestions, CRM prefetch
+  // and write-back wait while inbound messages queue for their transaction (paced p50 30 → 17-21 ms in
+  // bench/RESULTS.md). On PostgreSQL jobs run on connections of their own; deferring them measured no gain.
+  if (database.kind === 'pglite') jobs.deferWhile(() => inbound.backlog > 0);
   const crm = new CrmService(platform, contacts);
   const crmWriteBack = new CrmWriteBackService(platform, crm, contacts, {
     retryBaseMs: config.DELIVERY_RETRY_BASE_MS,

@@ -30,6 +30,14 @@ describe.each(testDatabases())('central customer view on %s', (kind) => {
   const contact = async (id: string) => (await tenant.api.get(`/api/v1/contacts/${id}`)).body;
   const suggestionsFor = async (id: string) =>
     (await tenant.api.get(`/api/v1/merge-suggestions?contact=${id}`)).body.items as any[];
+  /**
+   * A suggestion is one per pair, found by whichever contact's job ran when both existed (jobs may run late,
+   * e.g. behind a burst of ingest): compare the pair and the evidence without their direction.
+   */
+  const expectPair = (suggestion: any, contacts: [string, string], addresses: [string, string]) => {
+    expect([suggestion.contactId, suggestion.candidateId].sort()).toEqual([...contacts].sort());
+    expect([suggestion.evidence.address, suggestion.evidence.matches].sort()).toEqual([...addresses].sort());
+  };
 
   describe('resolution', () => {
     it('links SMS and WhatsApp from the same number to one contact', async () => {
@@ -116,20 +124,21 @@ describe.each(testDatabases())('central customer view on %s', (kind) => {
         from: { kind: 'email', value: `${local}@web.example` },
       });
       expect(second.contactId).not.toBe(first.contactId);
-      const suggestion = await eventually(
-        async () => (await suggestionsFor(second.contactId))[0],
+      const suggestions = await eventually(
+        async () => {
+          const found = await suggestionsFor(second.contactId);
+          return found.length > 0 && found;
+        },
         10_000,
         'a merge suggestion',
       );
-      expect(suggestion).toMatchObject({
-        reason: 'email_local_part',
-        candidateId: first.contactId,
-        status: 'open',
-      });
-      expect(suggestion.evidence).toMatchObject({
-        address: `${local}@web.example`,
-        matches: `${local}@gmail.example`,
-      });
+      expect(suggestions).toHaveLength(1);
+      expect(suggestions[0]).toMatchObject({ reason: 'email_local_part', status: 'open' });
+      expectPair(
+        suggestions[0],
+        [first.contactId, second.contactId],
+        [`${local}@web.example`, `${local}@gmail.example`],
+      );
     });
   });
 
@@ -150,17 +159,25 @@ describe.each(testDatabases())('central customer view on %s', (kind) => {
     });
     const plusSuggestion = (id: string) =>
       eventually(
-        async () => (await suggestionsFor(id)).find((entry) => entry.reason === 'plus_address'),
+        async () =>
+          (await suggestionsFor(id)).find(
+            (entry) =>
+              entry.reason === 'plus_address' &&
+              [entry.contactId, entry.candidateId].includes(plain.contactId),
+          ),
         10_000,
         'a plus-address suggestion',
       );
-    expect(await plusSuggestion(tagged.contactId)).toMatchObject({
-      contactId: tagged.contactId,
-      candidateId: plain.contactId,
-      evidence: { address: `${local}+orders@shop.example`, matches: `${local}@shop.example` },
-    });
-    const forLater = await plusSuggestion(taggedLater.contactId);
-    expect(forLater.candidateId).toBe(plain.contactId);
+    expectPair(
+      await plusSuggestion(tagged.contactId),
+      [tagged.contactId, plain.contactId],
+      [`${local}+orders@shop.example`, `${local}@shop.example`],
+    );
+    expectPair(
+      await plusSuggestion(taggedLater.contactId),
+      [taggedLater.contactId, plain.contactId],
+      [`${local}+news@shop.example`, `${local}@shop.example`],
+    );
     // The other domain shares only the name: its suggestion (proof that its job ran) is not a plus-address.
     const elsewhereSuggestions = await eventually(
       async () => {
@@ -186,7 +203,9 @@ describe.each(testDatabases())('central customer view on %s', (kind) => {
       10_000,
       'a name-and-phone suggestion',
     );
-    expect(byPhone).toMatchObject({ contactId: second.contactId, candidateId: first.contactId });
+    expect([byPhone.contactId, byPhone.candidateId].sort()).toEqual(
+      [first.contactId, second.contactId].sort(),
+    );
   });
 
   it('merges contacts and splits them back to exactly the state before', async () => {

@@ -58,6 +58,11 @@ export class InboundMessageService {
     });
   }
 
+  /** Messages waiting for their transaction or in one: background jobs defer to them (JobQueue.deferWhile). */
+  get backlog(): number {
+    return this.commits.backlog;
+  }
+
   /** A provider's webhook: the adapter verifies the signature before anything is parsed or stored. */
   async receiveWebhook(channelId: string, request: WebhookRequest): Promise<IngestResult[]> {
     const { channel, adapter, settings } = await this.channels.resolve(channelId);

@@ -242,6 +242,7 @@ export class CrmWriteBackService {
       batchSize: 1,
       pollingIntervalSeconds: 1,
       workers: 2,
+      deferrable: true,
     });
   }
 }

@@ -219,6 +219,7 @@ export class CrmService {
       batchSize: 1,
       pollingIntervalSeconds: 1,
       workers: 2,
+      deferrable: true,
     });
   }
 }

@@ -54,6 +54,11 @@ export class GroupCommit<I, T> {
     });
   }
 
+  /** Items waiting or being stored: background work defers to the hot path while there are any. */
+  get backlog(): number {
+    return this.queue.length + this.inFlight;
+  }
+
   private pump(): void {
     while (this.inFlight < this.options.concurrency && this.queue.length >= this.startsAt()) {
       this.inFlight++;

@@ -104,7 +104,7 @@ export class ProcessingEventBus implements EventBus {
         const event = await load();
         if (event) await processor.handle(event, load);
       },
-      { batchSize: PROCESSOR_BATCH, pollingIntervalSeconds: 1, workers: 2 },
+      { batchSize: PROCESSOR_BATCH, pollingIntervalSeconds: 1, workers: 2, deferrable: true },
     );
   }
 }

@@ -7,6 +7,10 @@ export interface JobOptions {
   singletonKey?: string;
 }
 
+/** While the foreground is busy, a worker waits this long at most before its next job: deferred, never starved. */
+const MAX_DEFER_MS = 1_000;
+const DEFER_STEP_MS = 10;
+
 export interface JobHandlerContext {
   jobId: string;
 }
@@ -18,6 +22,9 @@ export class JobQueue {
   /** Handlers running now: stop() lets them finish before the database goes away. */
   private readonly running = new Set<Promise<void>>();
   private readonly workerIds = new Map<string, string[]>();
+  private foregroundBusy: () => boolean = () => false;
+  /** Queues of background work that yields to the hot path (work's `deferrable`). */
+  private readonly deferrable = new Set<string>();
 
   constructor(
     private readonly database: Database,
@@ -44,6 +51,22 @@ export class JobQueue {
     await boss.start();
     for (const name of queueNames) await boss.createQueue(name);
     this.boss = boss;
+  }
+
+  /**
+   * Background work yields to the hot path: while `busy` answers true (messages are waiting to be stored),
+   * workers of deferrable queues take their next job only in a lull, or after waiting MAX_DEFER_MS, and
+   * neither fetch again at once nor answer nudges. Customer-facing queues (outbound delivery) never wait.
+   */
+  deferWhile(busy: () => boolean): void {
+    this.foregroundBusy = busy;
+  }
+
+  private async lull(): Promise<void> {
+    const started = Date.now();
+    while (!this.closed && this.foregroundBusy() && Date.now() - started < MAX_DEFER_MS) {
+      await new Promise((resolve) => setTimeout(resolve, DEFER_STEP_MS));
+    }
   }
 
   private get started(): PgBoss {
@@ -88,14 +111,24 @@ export class JobQueue {
   /**
    * Runs `handler` for each job of the queue. A job that throws is failed on its own (pg-boss retries it
    * later); the others of its batch complete. A worker whose batch came back full fetches again at once, so
-   * a backlog drains at the handlers' speed rather than one batch per polling interval.
+   * a backlog drains at the handlers' speed rather than one batch per polling interval (unless the
+   * foreground is busy: see deferWhile).
    */
   async work<T extends object>(
     name: string,
     handler: (data: T, context: JobHandlerContext) => Promise<void>,
-    options: { batchSize?: number; pollingIntervalSeconds?: number; workers?: number } = {},
+    options: {
+      batchSize?: number;
+      pollingIntervalSeconds?: number;
+      workers?: number;
+      /** Background work that may wait for the hot path (see deferWhile). */
+      deferrable?: boolean;
+    } = {},
   ): Promise<void> {
     const ids: string[] = [];
+    const deferrable = options.deferrable ?? false;
+    if (deferrable) this.deferrable.add(name);
+    const busy = () => deferrable && this.foregroundBusy();
     const batchSize = options.batchSize ?? 1;
     for (let index = 0; index < (options.workers ?? 1); index++) {
       const worker: { id?: string } = {};
@@ -104,6 +137,7 @@ export class JobQueue {
         { batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
         async (jobs) => {
           for (const job of jobs) {
+            if (busy()) await this.lull();
             const run = handler(job.data, { jobId: job.id });
             const tracked = run.catch(() => undefined);
             this.running.add(tracked);
@@ -116,7 +150,7 @@ export class JobQueue {
               this.running.delete(tracked);
             }
           }
-          if (jobs.length >= batchSize && worker.id) this.boss?.notifyWorker(worker.id);
+          if (jobs.length >= batchSize && worker.id && !busy()) this.boss?.notifyWorker(worker.id);
         },
       );
       ids.push(worker.id);
@@ -126,6 +160,7 @@ export class JobQueue {
 
   /** Wakes local workers of a queue right away instead of at their next poll (latency only). */
   nudge(name: string): void {
+    if (this.deferrable.has(name) && this.foregroundBusy()) return; // the workers' next poll finds the job
     for (const id of this.workerIds.get(name) ?? []) this.boss?.notifyWorker(id);
   }
 

@@ -63,6 +63,11 @@ export interface GivenTenant {
   api: Client;
 }
 
+/** A random German mobile number (+49 151 and seven digits), distinct across a test run in practice. */
+export function mobileNumber(): string {
+  return `+49151${String(Math.floor(1_000_000 + Math.random() * 8_999_999))}`;
+}
+
 export function unique(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }

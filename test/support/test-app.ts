@@ -3,12 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createUnisono, type Unisono } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/platform/config.ts';
+import { type Database, openDatabase } from '../../src/platform/db/database.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
 /** PGlite always; PostgreSQL too when DATABASE_URL is set (CI sets it). */
 export function testDatabases(): DatabaseKind[] {
   return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/** A bare database of that kind for platform tests: in-memory PGlite, or a pool on DATABASE_URL. */
+export function openTestDatabase(kind: DatabaseKind, poolSize = 4): Promise<Database> {
+  return openDatabase(kind === 'postgres' ? { url: process.env.DATABASE_URL!, poolSize } : { memory: true });
 }
 
 export interface TestApp {

@@ -29,6 +29,16 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
   afterAll(() => app?.stop());
 
   const sql = (text: string, values: unknown[]) => app.unisono.platform.database.executeSql(text, values);
+  /** Straight into the pipeline, all in one tick: over HTTP they would not reliably arrive together. */
+  const ingestTogether = async (burst: { id: string; from: unknown; text: string }[]) => {
+    const { inbound, channels } = app.unisono.services;
+    const { channel: row } = await channels.resolve(channel.id);
+    return (await Promise.all(
+      burst.map(({ id, from, text }) =>
+        inbound.ingest(row, { externalId: id, from: from as InboundIdentity, text, attachments: [] }),
+      ),
+    )) as StoredResult[];
+  };
 
   it('stores a burst from new and known customers in one transaction, as if one by one', async () => {
     const known = `${unique('known')}@example.de`;
@@ -46,14 +56,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
       { id: repeated, from: { kind: 'email', value: fresh }, text: 'Und noch etwas dazu' },
       { id: unique('ext'), from: { kind: 'email', value: fresh.toUpperCase() }, text: 'Zuletzt das hier' },
     ];
-    // Straight into the pipeline, all in one tick: over HTTP they would not reliably arrive together.
-    const { inbound, channels } = app.unisono.services;
-    const { channel: row } = await channels.resolve(channel.id);
-    const results = (await Promise.all(
-      burst.map(({ id, from, text }) =>
-        inbound.ingest(row, { externalId: id, from: from as InboundIdentity, text, attachments: [] }),
-      ),
-    )) as StoredResult[];
+    const results = await ingestTogether(burst);
 
     // One transaction for all of them.
     const ids = [...new Set(results.map((result) => result.messageId))];
@@ -117,13 +120,7 @@ describe.each(testDatabases())('inbound batches on %s', (kind) => {
       { id: unique('ext'), from: { kind: 'email', value: earlier }, text: 'Und eine neue Frage' },
       { id: unique('ext'), from: { kind: 'email', value: newcomer }, text: 'Noch etwas' },
     ];
-    const { inbound, channels } = app.unisono.services;
-    const { channel: row } = await channels.resolve(channel.id);
-    const results = (await Promise.all(
-      burst.map(({ id, from, text }) =>
-        inbound.ingest(row, { externalId: id, from: from as InboundIdentity, text, attachments: [] }),
-      ),
-    )) as StoredResult[];
+    const results = await ingestTogether(burst);
 
     // The repeat answers what was stored the first time; everything else is stored exactly once.
     expect(results[1]).toMatchObject({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../../../test/support/test-app.ts';
-import { type Database, openDatabase } from './database.ts';
+import { openTestDatabase, testDatabases } from '../../../test/support/test-app.ts';
+import type { Database } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
 
 describe.each(testDatabases())('group commit on %s', (kind) => {
@@ -9,9 +9,7 @@ describe.each(testDatabases())('group commit on %s', (kind) => {
   const table = `group_commit_${randomUUID().replaceAll('-', '')}`;
 
   beforeAll(async () => {
-    database = await openDatabase(
-      kind === 'postgres' ? { url: process.env.DATABASE_URL!, poolSize: 4 } : { memory: true },
-    );
+    database = await openTestDatabase(kind);
     await database.exec(`create table ${table} (key text primary key, tx bigint not null)`);
   });
   afterAll(async () => {

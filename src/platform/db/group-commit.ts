@@ -63,7 +63,6 @@ export class GroupCommit<I, T> {
     while (this.inFlight < this.options.concurrency && this.queue.length >= this.startsAt()) {
       this.inFlight++;
       // Start on the next turn of the event loop, so the requests that arrived together share the batch.
-      // (On PGlite a whole transaction runs without yielding to I/O: without this, every batch is one item.)
       setImmediate(() => {
         const batch = this.queue.splice(0, this.options.maxBatch);
         if (batch.length > 0) this.options.onBatch?.(batch.length);

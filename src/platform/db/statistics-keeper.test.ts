@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../../../test/support/test-app.ts';
+import { openTestDatabase, testDatabases } from '../../../test/support/test-app.ts';
 import { createLogger } from '../logger.ts';
-import { type Database, openDatabase } from './database.ts';
+import type { Database } from './database.ts';
 import { StatisticsKeeper } from './statistics-keeper.ts';
 
 describe.each(testDatabases())('statistics keeper on %s', (kind) => {
@@ -11,9 +11,7 @@ describe.each(testDatabases())('statistics keeper on %s', (kind) => {
   const table = `stats_${randomUUID().replaceAll('-', '')}`;
 
   beforeAll(async () => {
-    database = await openDatabase(
-      kind === 'postgres' ? { url: process.env.DATABASE_URL!, poolSize: 2 } : { memory: true },
-    );
+    database = await openTestDatabase(kind, 2);
     await database.exec(`create table ${table} (id int primary key, body text not null)`);
     keeper = new StatisticsKeeper(database, createLogger('silent'));
   });

@@ -7,9 +7,10 @@ const CHECK_INTERVAL_MS = 5_000;
 /** A table is analysed again once it has doubled, and grown by at least this many 8 KiB pages. */
 const MIN_GROWTH_PAGES = 8;
 /**
- * Below this many rows (as last estimated; never analysed counts as below) a table is sampled at statistics target 10 (3,000 rows) instead of the default 100
- * (30,000): enough for a young table's plans, and a tenth of the work, which otherwise ran on a core for
- * ≈300 ms per table in the middle of a burst of traffic. Larger tables get the default target.
+ * Below this many rows (as last estimated; never analysed counts as below) a table is sampled at statistics
+ * target 10 (3,000 rows) instead of the default 100 (30,000): enough for a young table's plans, and a tenth
+ * of the work, which otherwise ran on a core for ≈300 ms per table in the middle of a burst of traffic.
+ * Larger tables get the default target.
  */
 const YOUNG_TABLE_ROWS = 100_000;
 /** Only one node of several analyses at a time (pg_try_advisory_xact_lock). */

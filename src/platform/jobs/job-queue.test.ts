@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../../../test/support/test-app.ts';
-import { type Database, openDatabase } from '../db/database.ts';
+import { openTestDatabase, testDatabases } from '../../../test/support/test-app.ts';
+import type { Database } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { JobQueue } from './job-queue.ts';
 
@@ -21,9 +21,7 @@ describe.each(testDatabases())('job queue deferring to the hot path on %s', (kin
   const handled = { background: [] as string[], delivery: [] as string[] };
 
   beforeAll(async () => {
-    database = await openDatabase(
-      kind === 'postgres' ? { url: process.env.DATABASE_URL!, poolSize: 4 } : { memory: true },
-    );
+    database = await openTestDatabase(kind);
     jobs = new JobQueue(database, createLogger('silent'));
     await jobs.start(['background', 'delivery']);
     jobs.deferWhile(() => busy);

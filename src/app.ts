@@ -176,6 +176,7 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
     bodyLimit: config.BODY_LIMIT_BYTES,
     resolveActor: auth.resolveActor,
     version: VERSION,
+    trustedProxies: config.TRUSTED_PROXIES,
   });
   registerOperationsRoutes(http, database, metrics);
   registerAuthRoutes(http, auth, users, baseUrl.startsWith('https://'));

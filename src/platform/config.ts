@@ -34,6 +34,32 @@ export const ConfigSchema = z.object({
     .default(10 * 1024 * 1024),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'must be IP addresses or CIDR ranges')))
+    .describe(
+      'addresses (IP or CIDR, comma-separated) of reverse proxies whose X-Forwarded-For/-Proto/-Host are believed; default none',
+    ),
+  OUTBOUND_ALLOW_PRIVATE: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F.:]+(\/\d{1,3})?$/, 'must be IP addresses or CIDR ranges')))
+    .describe(
+      'private/loopback ranges (CIDR, comma-separated) that admin-configured outbound URLs may reach (intranet CRMs, tests); default none',
+    ),
   REALTIME_BUS: z.enum(['local', 'postgres']).optional(),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(100).default(5_000),

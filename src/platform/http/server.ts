@@ -36,6 +36,8 @@ export interface ServerOptions {
   bodyLimit: number;
   resolveActor: ActorResolver;
   version: string;
+  /** Proxies whose forwarding headers are believed (IP or CIDR); empty: the socket's peer is the client. */
+  trustedProxies: string[];
 }
 
 export async function createHttpServer(options: ServerOptions): Promise<App> {
@@ -48,7 +50,8 @@ export async function createHttpServer(options: ServerOptions): Promise<App> {
     },
     // One line per request is written by the onResponse hook below, with the fields we want.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // X-Forwarded-* from anyone else would let a client pick its own address (and dodge rate limits).
+    trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 

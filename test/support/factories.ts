@@ -190,7 +190,7 @@ export async function receiveApiMessage(app: TestApp, channel: GivenChannel, mes
 
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

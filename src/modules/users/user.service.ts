@@ -58,7 +58,7 @@ export class UserService {
       }
       const inserted = await tx.db
         .insert(memberships)
-        .values({ tenantId, userId: id, role: input.role })
+        .values({ tenantId, userId: id, role: input.role, displayName: input.name })
         .onConflictDoNothing()
         .returning();
       if (inserted.length === 0)

@@ -63,9 +63,34 @@ export const memberships = pgTable(
     availability: text('availability', { enum: ['online', 'away', 'offline'] })
       .notNull()
       .default('offline'),
+    // The person's name as this tenant knows it: tenant admins rename this, never the global users row.
+    displayName: text('display_name').notNull(),
     createdAt: createdAt(),
   },
   (table) => [primaryKey({ columns: [table.tenantId, table.userId] }), index().on(table.userId)],
+);
+
+/** A tenant admin's offer of a membership; the person accepts it with the link (token shown once). */
+export const invitations = pgTable(
+  'invitations',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ['agent', 'supervisor', 'admin'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: uuid('invited_by'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.tenantId, table.id] }),
+    uniqueIndex('invitations_token_hash_key').on(table.tokenHash),
+    uniqueIndex('invitations_tenant_email_key').on(table.tenantId, table.email),
+  ],
 );
 
 export const teams = pgTable(

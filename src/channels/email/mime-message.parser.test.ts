@@ -81,6 +81,68 @@ describe('parseEmail', () => {
     expect(doubled.subject).toBe('Müller');
   });
 
+  it('decodes raw 8-bit headers in an undeclared charset by detection', async () => {
+    const cases: [string, string, string][] = [
+      ['shift_jis', '82a896e282a28d8782ed82b982cc8c8f82c982c282a282c4', 'お問い合わせの件について'],
+      ['gbk', 'b9d8d3daced2b5c4b6a9b5a5b5c4cecacce2', '关于我的订单的问题'],
+      ['big5', 'c3f6a9f3a7daaabaad71b3e6aabab0ddc344', '關於我的訂單的問題'],
+      ['euc-kr', 'c1d6b9ae20b0fcb7c320b9aec0c7b5e5b8b3b4cfb4d9', '주문 관련 문의드립니다'],
+      ['windows-1251', 'c2eeeff0eef120efee20e7e0eae0e7f3', 'Вопрос по заказу'],
+      ['windows-1250', '5a61bff3b3e62067ea9c6cb9206a619ff1', 'Zażółć gęślą jaźń'],
+      ['windows-1253', 'cae1ebe7ecddf1e120f3e1f2', 'Καλημέρα σας'],
+      ['iso-2022-jp', '1b24422546253925481b2842', 'テスト'],
+    ];
+    for (const [charset, hex, expected] of cases) {
+      const mail = await parseEmail(
+        Buffer.concat([
+          Buffer.from('From: '),
+          Buffer.from(hex, 'hex'),
+          Buffer.from(' <kunde@example.com>\r\nTo: support@shop.example\r\nSubject: '),
+          Buffer.from(hex, 'hex'),
+          Buffer.from('\r\nMIME-Version: 1.0\r\n\r\nbody\r\n'),
+        ]),
+      );
+      expect({ charset, subject: mail.subject, name: mail.from?.name }).toEqual({
+        charset,
+        subject: expected,
+        name: expected,
+      });
+    }
+  });
+
+  it('survives repeated delivery headers and takes the From line that has an address', async () => {
+    const mail = await parseEmail(
+      rawMail(
+        'From: Nur ein Name\nFrom: Erika Muster <erika@kunde.example>\nDelivered-To: a@shop.example\nDelivered-To: b@shop.example\nX-Original-To: a@shop.example\nX-Original-To: c@shop.example\nEnvelope-To: d@shop.example\nEnvelope-To: e@shop.example\nSubject: zwei\n\nText\n',
+      ),
+    );
+    expect(mail.from).toEqual({ address: 'erika@kunde.example', name: 'Erika Muster' });
+    expect([...new Set(mail.deliveredTo)].sort()).toEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((local) => `${local}@shop.example`),
+    );
+  });
+
+  it('derives text from HTML-only parts inside multipart/mixed, related and alternative', async () => {
+    const html = '<p>Mein <b>Drucker</b> streikt.</p>';
+    const multipart = (type: string, parts: string[]) =>
+      rawMail(
+        `From: a@kunde.example\nSubject: html\nMIME-Version: 1.0\nContent-Type: multipart/${type}; boundary=b\n\n${parts.map((part) => `--b\n${part}\n`).join('')}--b--\n`,
+      );
+    const htmlPart = `Content-Type: text/html; charset=utf-8\n\n${html}`;
+    const image = 'Content-Type: image/png\nContent-ID: <i@x>\nContent-Transfer-Encoding: base64\n\naGFsbG8=';
+    for (const raw of [
+      multipart('mixed', [
+        htmlPart,
+        'Content-Type: application/pdf\nContent-Disposition: attachment; filename=a.pdf\n\n%PDF',
+      ]),
+      multipart('related', [htmlPart, image]),
+      multipart('alternative', ['Content-Type: text/plain; charset=utf-8\n\n', htmlPart]),
+      multipart('mixed', ['Content-Type: text/plain; charset=utf-8\n\n  ', htmlPart]),
+    ]) {
+      expect((await parseEmail(raw)).text).toMatch(/Mein Drucker streikt\./);
+    }
+  });
+
   it('derives text from HTML-only mail and keeps inline images, attachments, forwards and invites', async () => {
     const htmlOnly = await parseEmail(
       await buildMail({ text: undefined, html: '<h1>Hallo</h1><p>Mein <b>Drucker</b> streikt.</p>' }),

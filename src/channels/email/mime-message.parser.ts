@@ -76,13 +76,53 @@ function addresses(value: AddressObject | AddressObject[] | undefined): MailAddr
     .map((entry) => ({ address: entry.address!, ...(entry.name ? { name: entry.name } : {}) }));
 }
 
+/**
+ * Addresses of a header whatever shape mailparser gives it: a string, an address object, or, when the header
+ * is repeated (several Delivered-To / X-Original-To lines are normal), an array of either.
+ */
 function headerAddresses(headers: Headers, name: string): MailAddress[] {
-  const value = headers.get(name);
-  if (!value) return [];
-  if (typeof value === 'string') {
-    return messageIdsIn(value.includes('<') ? value : `<${value}>`).map((address) => ({ address }));
+  const values = [headers.get(name)].flat();
+  return values.flatMap((value): MailAddress[] => {
+    if (!value) return [];
+    if (typeof value === 'string') {
+      return messageIdsIn(value.includes('<') ? value : `<${value}>`).map((address) => ({ address }));
+    }
+    if (typeof value === 'object' && 'value' in value && Array.isArray(value.value))
+      return addresses(value as AddressObject);
+    return [];
+  });
+}
+
+/** Values of every occurrence of a top-level header, unfolded (mailparser keeps only the first From). */
+function rawHeaders(raw: Buffer, name: string): string[] {
+  const end = headerEnd(raw);
+  const block = raw.subarray(0, end < 0 ? Math.min(raw.length, 65_536) : end).toString('utf8');
+  return [...block.matchAll(new RegExp(`^${name}:([^\\n]*(?:\\n[ \\t][^\\n]*)*)`, 'gim'))].map((match) =>
+    match[1]!.replace(/\r?\n[ \t]/g, ' ').trim(),
+  );
+}
+
+/** The first From header that carries an address: with two From lines, a bare display name must not win. */
+async function fromWithAddress(raw: Buffer): Promise<MailAddress | undefined> {
+  for (const value of rawHeaders(raw, 'from').slice(1, 5)) {
+    const parsed = await simpleParser(Buffer.from(`From: ${value}\r\n\r\n`));
+    const [found] = addresses(parsed.from);
+    if (found) return found;
   }
-  return addresses(value as AddressObject);
+  return undefined;
+}
+
+/**
+ * Text for a mail whose only readable part is HTML in a place where mailparser derives none (inside
+ * multipart/mixed or related, or next to an empty text/plain): the HTML alone, as a root part, goes through
+ * mailparser's own HTML-to-text conversion with the same limits.
+ */
+async function textFromHtml(html: string): Promise<{ text: string; error?: string }> {
+  const part = Buffer.from(
+    `Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from(html).toString('base64')}`,
+  );
+  const parsed = await simpleParser(part, { maxHtmlLengthToParse: MAX_HTML_TO_PARSE });
+  return { text: parsed.text ?? '', error: parsed.textConversionError?.message };
 }
 
 function filenameFor(contentType: string, index: number, filename?: string): string {
@@ -102,6 +142,8 @@ function* slices(raw: Buffer, size = 65_536): Generator<Buffer> {
   for (let offset = 0; offset < raw.length; offset += size) yield raw.subarray(offset, offset + size);
 }
 
+const MAX_HTML_TO_PARSE = 2_000_000;
+
 export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
   const raw = repairHeaderBlock(input);
   // Fed in slices (views, no copies): handed one big Buffer, the parser's working set grows several times its size.
@@ -113,7 +155,7 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     checksumAlgo: false,
     // A forwarded mail stays a .eml attachment (whatever its disposition) instead of merging into our text.
     ignoreEmbedded: true,
-    maxHtmlLengthToParse: 2_000_000,
+    maxHtmlLengthToParse: MAX_HTML_TO_PARSE,
   });
   const charset = declaredCharset(raw);
   const utf7 = declaresUtf7(raw);
@@ -123,12 +165,18 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     | undefined;
 
   let subject = parsed.subject === undefined ? undefined : repairMojibake(parsed.subject, charset);
-  if (subject && /=\?utf-7\?/i.test(rawHeader(raw, 'subject'))) subject = decodeUtf7(subject);
+  if (subject && /=\?utf-7\?/i.test(rawHeaders(raw, 'subject')[0] ?? '')) subject = decodeUtf7(subject);
   let text = parsed.text ?? '';
   let html = typeof parsed.html === 'string' ? parsed.html : undefined;
   if (utf7) {
     text = decodeUtf7(text);
     html = html === undefined ? undefined : decodeUtf7(html);
+  }
+  let textConversionError = parsed.textConversionError?.message;
+  if (text.trim() === '' && html?.trim()) {
+    const derived = await textFromHtml(html);
+    text = derived.text;
+    textConversionError ??= derived.error;
   }
   const attachments: MailAttachment[] = parsed.attachments.map((attachment, index) => {
     const encoding = String(attachment.headers.get('content-transfer-encoding') ?? '').toLowerCase();
@@ -158,7 +206,10 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
   const fixName = (entry: MailAddress): MailAddress =>
     entry.name ? { ...entry, name: repairMojibake(entry.name, charset) } : entry;
   const from =
-    addresses(parsed.from)[0] ?? headerAddresses(headers, 'sender')[0] ?? addresses(parsed.replyTo)[0];
+    addresses(parsed.from)[0] ??
+    (await fromWithAddress(raw)) ??
+    headerAddresses(headers, 'sender')[0] ??
+    addresses(parsed.replyTo)[0];
   const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : undefined;
 
   return {
@@ -180,16 +231,8 @@ export async function parseEmail(input: Buffer): Promise<ParsedEmail> {
     headers,
     contentType: (contentTypeHeader?.value ?? 'text/plain').toLowerCase(),
     contentTypeParams: contentTypeHeader?.params ?? {},
-    textConversionError: parsed.textConversionError?.message,
+    textConversionError,
   };
-}
-
-/** The raw (undecoded) value of a top-level header, folding removed. */
-function rawHeader(raw: Buffer, name: string): string {
-  const end = headerEnd(raw);
-  const block = raw.subarray(0, end < 0 ? Math.min(raw.length, 65_536) : end).toString('latin1');
-  const match = new RegExp(`^${name}:([^\\n]*(?:\\n[ \\t][^\\n]*)*)`, 'im').exec(block);
-  return match ? match[1]!.replace(/\r?\n[ \t]/g, ' ') : '';
 }
 
 /** A header as a plain string (first value), for classification. */

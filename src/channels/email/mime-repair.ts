@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
+import { decodeUnknown } from './charset-detection.ts';
 
 const MULTIBYTE_CHARSETS =
   /^(big5|gb2312|gbk|gb18030|shift[_-]?jis|sjis|euc-jp|euc-kr|ks_c_5601-1987|iso-2022-jp)$/i;
@@ -34,9 +35,38 @@ function decoderFor(charset: string | undefined, fatal = false): TextDecoder {
   }
 }
 
+/** Raw ISO-2022-JP escape sequences (7-bit, so no 8-bit byte gives them away). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is exactly what ISO-2022-JP announces itself with.
+const ISO_2022_JP_ESCAPE = /\x1b\$[@B]|\x1b\(J/;
+
+/**
+ * The header block as text: each field (with its folded lines) that is not UTF-8 is decoded on its own, in the
+ * charset the message declares elsewhere when that reads plausibly, else in the detected one (Shift-JIS, GBK,
+ * Big5, EUC-KR, windows-125x, ...), so one Latin-1 field cannot spoil a UTF-8 one.
+ */
+function decodeHeaderFields(header: Buffer, hint: string | undefined): string {
+  const fields: Buffer[] = [];
+  let start = 0;
+  for (let index = 0; index < header.length; index++) {
+    if (header[index] !== 0x0a) continue;
+    const next = header[index + 1];
+    if (next === 0x20 || next === 0x09) continue;
+    fields.push(header.subarray(start, index + 1));
+    start = index + 1;
+  }
+  if (start < header.length) fields.push(header.subarray(start));
+  return fields
+    .map((field) => {
+      if (ISO_2022_JP_ESCAPE.test(field.toString('latin1')))
+        return new TextDecoder('iso-2022-jp').decode(field);
+      return field.some((byte) => byte >= 0x80) ? decodeUnknown(field, hint) : field.toString('latin1');
+    })
+    .join('');
+}
+
 /**
  * Makes a header block mailparser reads correctly: raw 8-bit bytes that are not UTF-8 (old clients
- * write Latin-1 or the body's charset straight into Subject/From) are transcoded to UTF-8, and the
+ * write their code page straight into Subject/From) are transcoded to UTF-8, and the
  * obsolete `Name  :` syntax (RFC 5322 §4.5) becomes `Name:`. The body is not touched.
  */
 export function repairHeaderBlock(raw: Buffer): Buffer {
@@ -45,13 +75,13 @@ export function repairHeaderBlock(raw: Buffer): Buffer {
   const header = raw.subarray(0, end);
   const latin = header.toString('latin1');
   const hasEightBit = /[\u0080-\u00ff]/.test(latin);
-  const needsTranscode = hasEightBit && !isUtf8(header);
+  const needsTranscode = (hasEightBit && !isUtf8(header)) || ISO_2022_JP_ESCAPE.test(latin);
   OBSOLETE_HEADER_NAME.lastIndex = 0;
   const hasObsoleteNames = OBSOLETE_HEADER_NAME.test(latin);
   ADDRESS_WITH_COMMENTS.lastIndex = 0;
   const hasObsoleteAddresses = ADDRESS_WITH_COMMENTS.test(latin);
   if (!needsTranscode && !hasObsoleteNames && !hasObsoleteAddresses) return raw;
-  let text = needsTranscode ? decoderFor(declaredCharset(raw)).decode(header) : header.toString('utf8');
+  let text = needsTranscode ? decodeHeaderFields(header, declaredCharset(raw)) : header.toString('utf8');
   if (hasObsoleteNames) text = text.replace(OBSOLETE_HEADER_NAME, '$1:');
   // `<jdoe@machine(comment).  example>` (obsolete syntax): comments and spaces inside the brackets go.
   if (hasObsoleteAddresses) {

@@ -45,6 +45,7 @@ import { TenantService } from './modules/tenants/tenant.service.ts';
 import { registerTenantRoutes } from './modules/tenants/tenants.routes.ts';
 import { registerAuthRoutes } from './modules/users/auth.routes.ts';
 import { AuthService } from './modules/users/auth.service.ts';
+import { InvitationService } from './modules/users/invitation.service.ts';
 import { UserService } from './modules/users/user.service.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { registerWorkspaceRoutes } from './modules/workspace/workspace.routes.ts';
@@ -179,10 +180,11 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
     trustedProxies: config.TRUSTED_PROXIES,
   });
   registerOperationsRoutes(http, database, metrics);
-  registerAuthRoutes(http, auth, users, baseUrl.startsWith('https://'));
+  const invitations = new InvitationService(platform, auth);
+  registerAuthRoutes(http, { auth, users, invitations }, baseUrl.startsWith('https://'));
   registerTenantRoutes(http, tenants);
   registerAuditRoutes(http, database);
-  registerUserRoutes(http, users);
+  registerUserRoutes(http, users, invitations, baseUrl);
   registerContactRoutes(http, contacts);
   registerContactImportRoutes(http, contactImport, contactExport);
   registerCrmRoutes(http, crm, crmWriteBack);
@@ -207,7 +209,7 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
     contactImport,
     contactExport,
   };
-  registerRealtimeRoutes(http, hub, database, metrics);
+  registerRealtimeRoutes(http, { hub, database, metrics, resolveActor: auth.resolveActor });
   registerLabelRoutes(http, new LabelService(platform));
   registerCannedAnswerRoutes(http, new CannedAnswerService(platform));
   registerInboxRoutes(http, new InboxService(platform, channels));

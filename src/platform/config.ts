@@ -34,6 +34,20 @@ export const ConfigSchema = z.object({
     .default(10 * 1024 * 1024),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  LOGIN_ATTEMPT_CAPACITY: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(100_000)
+    .describe(
+      'sign-in attempt counters kept in memory; when full, expired then least recently used go first',
+    ),
+  INVITATION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   TRUSTED_PROXIES: z
     .string()
     .default('')

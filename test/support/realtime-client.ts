@@ -9,14 +9,22 @@ export interface Frame {
 /** An agent's realtime connection that records every frame it receives. */
 export class RealtimeClient {
   readonly frames: Frame[] = [];
+  /** Settles when the server (or we) closed the socket, with the close code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (raw) => this.frames.push(JSON.parse(raw.toString())));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   static connect(baseUrl: string, token: string, query = ''): Promise<RealtimeClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime${query}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    return RealtimeClient.connectWith(baseUrl, { authorization: `Bearer ${token}` }, query);
+  }
+
+  /** With any credentials (a session cookie, say) as request headers. */
+  static connectWith(baseUrl: string, headers: Record<string, string>, query = ''): Promise<RealtimeClient> {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/realtime${query}`, { headers });
     const client = new RealtimeClient(socket);
     return new Promise((resolve, reject) => {
       socket.once('unexpected-response', (_request, response) =>

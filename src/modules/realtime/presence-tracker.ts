@@ -9,6 +9,7 @@ export type PresenceState = 'viewing' | 'typing' | 'left';
 
 export interface PresenceConnection {
   readonly id: number;
+  /** The connection's current rights (they change when its access is re-checked). */
   readonly actor: Actor;
   send(frame: RealtimeFrame): void;
 }

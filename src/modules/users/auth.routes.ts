@@ -1,20 +1,29 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { publicRoute, requireRole } from '../../platform/http/auth.ts';
 import type { App } from '../../platform/http/server.ts';
-import { type AuthService, SESSION_COOKIE } from './auth.service.ts';
+import { type AuthService, type LoginResult, SESSION_COOKIE } from './auth.service.ts';
+import type { InvitationService } from './invitation.service.ts';
 import { presentToken, presentUser } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
 import {
+  AcceptInvitationBody,
   CreatedTokenView,
   CreateTokenBody,
   IdParams,
+  InvitationTokenParams,
   LoginBody,
   MeView,
   TokenView,
   UpdateMeBody,
 } from './users.schema.ts';
 
-export function registerAuthRoutes(app: App, auth: AuthService, users: UserService, secureCookies: boolean) {
+export function registerAuthRoutes(
+  app: App,
+  services: { auth: AuthService; users: UserService; invitations: InvitationService },
+  secureCookies: boolean,
+) {
+  const { auth, users, invitations } = services;
   const me = async (tenantId: string, userId: string, isPlatformAdmin: boolean, csrfToken: string | null) => {
     const [user, memberOf] = await Promise.all([users.get(tenantId, userId), auth.tenantsOf(userId)]);
     const tenant = memberOf.find((entry) => entry.id === tenantId)!;
@@ -25,6 +34,17 @@ export function registerAuthRoutes(app: App, auth: AuthService, users: UserServi
       csrfToken,
       tenants: memberOf,
     };
+  };
+
+  const signedIn = (reply: FastifyReply, session: LoginResult) => {
+    reply.setCookie(SESSION_COOKIE, session.sessionToken, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookies,
+      path: '/',
+      expires: session.expiresAt,
+    });
+    return me(session.tenantId, session.userId, session.isPlatformAdmin, session.csrfToken);
   };
 
   app.post(
@@ -38,17 +58,24 @@ export function registerAuthRoutes(app: App, auth: AuthService, users: UserServi
         response: { 200: MeView },
       },
     },
-    async (request, reply) => {
-      const session = await auth.login(request.body, request.ip);
-      reply.setCookie(SESSION_COOKIE, session.sessionToken, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: secureCookies,
-        path: '/',
-        expires: session.expiresAt,
-      });
-      return me(session.tenantId, session.userId, session.isPlatformAdmin, session.csrfToken);
+    async (request, reply) => signedIn(reply, await auth.login(request.body, request.ip)),
+  );
+
+  app.post(
+    '/api/v1/invitations/:token/accept',
+    {
+      // The link is the credential (plus the account's password, or a new one for a new account).
+      config: publicRoute(),
+      schema: {
+        tags: ['auth'],
+        summary: 'Accept an invitation: join the tenant and sign in to it',
+        params: InvitationTokenParams,
+        body: AcceptInvitationBody,
+        response: { 200: MeView },
+      },
     },
+    async (request, reply) =>
+      signedIn(reply, await invitations.accept(request.params.token, request.body, request.ip)),
   );
 
   app.post(
@@ -91,7 +118,7 @@ export function registerAuthRoutes(app: App, auth: AuthService, users: UserServi
       },
     },
     async (request) => {
-      await users.update(request.actor.tenantId, request.actor, request.actor.userId, request.body);
+      await users.updateSelf(request.actor, request.body);
       return me(
         request.actor.tenantId,
         request.actor.userId,

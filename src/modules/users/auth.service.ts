@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import { apiTokens, memberships, sessions, teamMembers, tenants, users } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
@@ -8,6 +9,8 @@ import { newId } from '../../platform/ids.ts';
 import { randomToken, sha256Hex } from '../../platform/security/crypto.ts';
 import { verifyPassword } from '../../platform/security/passwords.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { recordAccessChanges } from './access-events.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { normaliseEmail } from './user.service.ts';
 
 export const SESSION_COOKIE = 'unisono_session';
@@ -26,21 +29,25 @@ export interface LoginResult {
   isPlatformAdmin: boolean;
 }
 
-export class AuthService {
-  private readonly attempts = new Map<string, number[]>();
+/** Attempts per client address (any email) allowed per window, as a multiple of the per-email limit. */
+const PER_ADDRESS_FACTOR = 10;
 
-  constructor(private readonly platform: Platform) {}
+export class AuthService {
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly platform: Platform) {
+    const { LOGIN_RATE_LIMIT, LOGIN_ATTEMPT_CAPACITY } = platform.config;
+    this.throttle = new LoginThrottle(LOGIN_RATE_LIMIT, LOGIN_WINDOW_MS, LOGIN_ATTEMPT_CAPACITY);
+  }
 
   async login(
     input: { email: string; password: string; tenant?: string },
     clientIp: string,
   ): Promise<LoginResult> {
     const email = normaliseEmail(input.email);
-    this.throttle(`${clientIp}|${email}`);
+    const user = await this.verifyCredentials(email, input.password, clientIp);
+    if (!user) throw new DomainError('invalid_credentials', 'Wrong email or password');
     const { db } = this.platform.database;
-    const [user] = await db.select().from(users).where(eq(users.email, email));
-    const valid = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
-    if (!user || !valid) throw new DomainError('invalid_credentials', 'Wrong email or password');
     const rows = await db
       .select({ tenantId: memberships.tenantId, slug: tenants.slug })
       .from(memberships)
@@ -49,52 +56,60 @@ export class AuthService {
       .orderBy(memberships.createdAt);
     const membership = input.tenant ? rows.find((row) => row.slug === input.tenant) : rows[0];
     if (!membership) throw new DomainError('invalid_credentials', 'This user has no access to that tenant');
-    this.attempts.delete(`${clientIp}|${email}`);
+    return this.platform.database.transaction((tx) => this.startSession(tx, membership.tenantId, user));
+  }
+
+  /**
+   * The account behind email and password, or undefined; rate-limited per address and email (the socket's
+   * peer address unless TRUSTED_PROXIES vouch for X-Forwarded-For). Unknown emails cost a hash check too.
+   */
+  async verifyCredentials(email: string, password: string, clientIp: string) {
+    const key = `${clientIp}|${email}`;
+    this.throttle.hit([
+      { key },
+      { key: clientIp, limit: this.platform.config.LOGIN_RATE_LIMIT * PER_ADDRESS_FACTOR },
+    ]);
+    const [user] = await this.platform.database.db.select().from(users).where(eq(users.email, email));
+    const valid = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
+    if (!user || !valid) return undefined;
+    this.throttle.clear(key);
+    return user;
+  }
+
+  /** A new session of this member in this tenant (the caller's transaction). */
+  async startSession(
+    tx: Tx,
+    tenantId: string,
+    user: { id: string; isPlatformAdmin: boolean },
+  ): Promise<LoginResult> {
     const sessionToken = randomToken(32);
     const csrfToken = randomToken(24);
     const expiresAt = new Date(Date.now() + this.platform.config.SESSION_TTL_HOURS * 3_600_000);
-    await this.platform.database.transaction(async (tx) => {
-      await tx.db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
-      await tx.db.insert(sessions).values({
-        tokenHash: sha256Hex(sessionToken),
-        tenantId: membership.tenantId,
-        userId: user.id,
-        csrfToken,
-        expiresAt,
-      });
+    await tx.db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+    await tx.db.insert(sessions).values({
+      tokenHash: sha256Hex(sessionToken),
+      tenantId,
+      userId: user.id,
+      csrfToken,
+      expiresAt,
     });
     return {
       sessionToken,
       csrfToken,
       expiresAt,
-      tenantId: membership.tenantId,
+      tenantId,
       userId: user.id,
       isPlatformAdmin: user.isPlatformAdmin,
     };
   }
 
-  private throttle(key: string) {
-    const now = Date.now();
-    const recent = (this.attempts.get(key) ?? []).filter((at) => at > now - LOGIN_WINDOW_MS);
-    if (recent.length >= this.platform.config.LOGIN_RATE_LIMIT) {
-      const retryAfterSeconds = Math.ceil((recent[0]! + LOGIN_WINDOW_MS - now) / 1000);
-      throw new DomainError(
-        'rate_limited',
-        `Too many sign-in attempts; try again in ${retryAfterSeconds} s`,
-        {
-          retryAfterSeconds,
-        },
-      );
-    }
-    recent.push(now);
-    this.attempts.set(key, recent);
-    if (this.attempts.size > 10_000) this.attempts.clear();
-  }
-
   async logout(actor: Actor): Promise<void> {
-    if (actor.sessionTokenHash) {
-      await this.platform.database.db.delete(sessions).where(eq(sessions.tokenHash, actor.sessionTokenHash));
-    }
+    const { sessionTokenHash } = actor;
+    if (!sessionTokenHash) return;
+    await this.platform.database.transaction(async (tx) => {
+      await tx.db.delete(sessions).where(eq(sessions.tokenHash, sessionTokenHash));
+      await recordAccessChanges(tx, this.platform.bus, actor.tenantId, [actor.userId], 'signed_out');
+    });
   }
 
   /** Resolves the caller from a bearer token or the session cookie; null when neither is valid. */
@@ -211,6 +226,7 @@ export class AuthService {
         )
         .returning();
       if (revoked.length === 0) throw notFound('API token', tokenId);
+      await recordAccessChanges(tx, this.platform.bus, actor.tenantId, [revoked[0]!.userId], 'token_revoked');
       await recordAudit(tx, actor.tenantId, actor, {
         action: 'token.revoked',
         entityType: 'api_token',

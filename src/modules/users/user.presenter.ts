@@ -1,11 +1,30 @@
-import type { apiTokens, memberships, teams, users } from '../../platform/db/schema.ts';
-import type { TeamView, UserView } from './users.schema.ts';
+import type { apiTokens, invitations, memberships, teams } from '../../platform/db/schema.ts';
+import type { InvitationView, TeamView, UserView } from './users.schema.ts';
 
-export type MemberRow = typeof users.$inferSelect & {
+/** A member as one tenant knows them: the account's email and language, the rest from the membership. */
+export interface MemberRow {
+  id: string;
+  email: string;
+  name: string;
+  language: string | null;
   role: (typeof memberships.$inferSelect)['role'];
   availability: (typeof memberships.$inferSelect)['availability'];
   teamIds: string[];
-};
+  createdAt: Date;
+  /** For actors built from a member (CLI); never presented to a tenant. */
+  isPlatformAdmin: boolean;
+}
+
+export function presentInvitation(invitation: typeof invitations.$inferSelect): InvitationView {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    name: invitation.displayName,
+    role: invitation.role,
+    expiresAt: invitation.expiresAt.toISOString(),
+    createdAt: invitation.createdAt.toISOString(),
+  };
+}
 
 export function presentUser(user: MemberRow): UserView {
   return {

@@ -7,8 +7,9 @@ import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
 import { hashPassword } from '../../platform/security/passwords.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { recordAccessChanges } from './access-events.ts';
 import type { MemberRow } from './user.presenter.ts';
-import type { CreateUserBody, TeamBody, UpdateUserBody } from './users.schema.ts';
+import type { CreateUserBody, TeamBody, UpdateMeBody, UpdateUserBody } from './users.schema.ts';
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -35,7 +36,10 @@ export class UserService {
     return rows.length > 0;
   }
 
-  /** Creates the user, or adds an existing user (same email; password and name unchanged) to this tenant. */
+  /**
+   * Operators only (CLI, first run, demo): creates the account, or adds an existing account (same email;
+   * password and account name unchanged) to this tenant. Tenant admins invite instead (InvitationService).
+   */
   async create(
     tenantId: string,
     actor: Actor | null,
@@ -85,44 +89,63 @@ export class UserService {
   }
 
   private async members(tenantId: string, ids?: string[]): Promise<MemberRow[]> {
-    const rows = await this.platform.database.db
+    // Name and dates come from the membership: the account row (and when it joined other tenants) is private.
+    return this.platform.database.db
       .select({
-        user: users,
+        id: users.id,
+        email: users.email,
+        name: memberships.displayName,
+        language: users.language,
         role: memberships.role,
         availability: memberships.availability,
+        createdAt: memberships.createdAt,
+        isPlatformAdmin: users.isPlatformAdmin,
         teamIds: sql<string[]>`coalesce((select array_agg(${teamMembers.teamId}::text) from ${teamMembers}
           where ${teamMembers.tenantId} = ${memberships.tenantId} and ${teamMembers.userId} = ${memberships.userId}), '{}')`,
       })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.tenantId, tenantId), ids ? inArray(memberships.userId, ids) : undefined))
-      .orderBy(asc(users.name));
-    return rows.map((row) => ({
-      ...row.user,
-      role: row.role,
-      availability: row.availability,
-      teamIds: row.teamIds,
-    }));
+      .orderBy(asc(memberships.displayName));
   }
 
-  async update(tenantId: string, actor: Actor, userId: string, input: UpdateUserBody): Promise<MemberRow> {
+  /** A tenant admin's change: role, availability and this tenant's name for the person; never the account. */
+  async updateMember(
+    tenantId: string,
+    actor: Actor,
+    userId: string,
+    input: UpdateUserBody,
+  ): Promise<MemberRow> {
     await this.platform.database.transaction(async (tx) => {
-      const [membership] = await tx.db
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
-      if (!membership) throw notFound('User', userId);
+      const membership = await this.membershipOf(tx, tenantId, userId);
       if (input.role && input.role !== 'admin' && membership.role === 'admin')
         await this.assertAnotherAdmin(tx, tenantId, userId);
-      if (input.role || input.availability) {
-        await tx.db
-          .update(memberships)
-          .set({
-            ...(input.role ? { role: input.role } : {}),
-            ...(input.availability ? { availability: input.availability } : {}),
-          })
-          .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
-      }
+      await this.setMembership(tx, tenantId, userId, {
+        role: input.role,
+        availability: input.availability,
+        displayName: input.name,
+      });
+      if (input.role && input.role !== membership.role)
+        await recordAccessChanges(tx, this.platform.bus, tenantId, [userId], 'role_changed');
+      await recordAudit(tx, tenantId, actor, {
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: userId,
+        changes: input,
+      });
+    });
+    return this.get(tenantId, userId);
+  }
+
+  /** The person's own change: their account's name and language, and their name and availability here. */
+  async updateSelf(actor: Actor, input: UpdateMeBody): Promise<MemberRow> {
+    const { tenantId, userId } = actor;
+    await this.platform.database.transaction(async (tx) => {
+      await this.membershipOf(tx, tenantId, userId);
+      await this.setMembership(tx, tenantId, userId, {
+        availability: input.availability,
+        displayName: input.name,
+      });
       if (input.name !== undefined || input.language !== undefined) {
         await tx.db
           .update(users)
@@ -142,6 +165,29 @@ export class UserService {
     return this.get(tenantId, userId);
   }
 
+  private async membershipOf(tx: Tx, tenantId: string, userId: string) {
+    const [membership] = await tx.db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+    if (!membership) throw notFound('User', userId);
+    return membership;
+  }
+
+  private async setMembership(
+    tx: Tx,
+    tenantId: string,
+    userId: string,
+    changes: Partial<Pick<typeof memberships.$inferInsert, 'role' | 'availability' | 'displayName'>>,
+  ) {
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    if (Object.keys(defined).length === 0) return;
+    await tx.db
+      .update(memberships)
+      .set(defined)
+      .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+  }
+
   async remove(tenantId: string, actor: Actor, userId: string): Promise<void> {
     await this.platform.database.transaction(async (tx) => {
       await this.assertAnotherAdmin(tx, tenantId, userId);
@@ -150,6 +196,7 @@ export class UserService {
         .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)))
         .returning();
       if (removed.length === 0) throw notFound('User', userId);
+      await recordAccessChanges(tx, this.platform.bus, tenantId, [userId], 'membership_removed');
       await recordAudit(tx, tenantId, actor, {
         action: 'user.removed',
         entityType: 'user',
@@ -190,6 +237,7 @@ export class UserService {
   async saveTeam(tenantId: string, actor: Actor, input: TeamBody, teamId?: string) {
     const id = teamId ?? newId();
     await this.platform.database.transaction(async (tx) => {
+      const before = teamId ? await this.teamMemberIds(tx, tenantId, teamId) : [];
       const duplicate = await tx.db
         .select({ id: teams.id })
         .from(teams)
@@ -224,6 +272,12 @@ export class UserService {
           .insert(teamMembers)
           .values([...new Set(input.memberIds)].map((userId) => ({ tenantId, teamId: id, userId })));
       }
+      const after = new Set(input.memberIds);
+      const changed = [
+        ...before.filter((userId) => !after.has(userId)),
+        ...[...after].filter((userId) => !before.includes(userId)),
+      ];
+      await recordAccessChanges(tx, this.platform.bus, tenantId, changed, 'teams_changed');
       await recordAudit(tx, tenantId, actor, {
         action: teamId ? 'team.updated' : 'team.created',
         entityType: 'team',
@@ -236,17 +290,27 @@ export class UserService {
 
   async deleteTeam(tenantId: string, actor: Actor, teamId: string) {
     await this.platform.database.transaction(async (tx) => {
+      const members = await this.teamMemberIds(tx, tenantId, teamId);
       const removed = await tx.db
         .delete(teams)
         .where(and(eq(teams.tenantId, tenantId), eq(teams.id, teamId)))
         .returning();
       if (removed.length === 0) throw notFound('Team', teamId);
+      await recordAccessChanges(tx, this.platform.bus, tenantId, members, 'teams_changed');
       await recordAudit(tx, tenantId, actor, {
         action: 'team.deleted',
         entityType: 'team',
         entityId: teamId,
       });
     });
+  }
+
+  private async teamMemberIds(tx: Tx, tenantId: string, teamId: string): Promise<string[]> {
+    const rows = await tx.db
+      .select({ userId: teamMembers.userId })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.tenantId, tenantId), eq(teamMembers.teamId, teamId)));
+    return rows.map((row) => row.userId);
   }
 
   async assertTeam(tx: Tx, tenantId: string, teamId: string) {

@@ -1,11 +1,28 @@
 import { z } from 'zod';
-import { requireRole } from '../../platform/http/auth.ts';
+import { publicRoute, requireRole } from '../../platform/http/auth.ts';
 import type { App } from '../../platform/http/server.ts';
-import { presentTeam, presentUser } from './user.presenter.ts';
+import type { InvitationService } from './invitation.service.ts';
+import { presentInvitation, presentTeam, presentUser } from './user.presenter.ts';
 import type { UserService } from './user.service.ts';
-import { CreateUserBody, IdParams, TeamBody, TeamView, UpdateUserBody, UserView } from './users.schema.ts';
+import {
+  CreatedInvitationView,
+  IdParams,
+  InvitationPreview,
+  InvitationTokenParams,
+  InvitationView,
+  InviteUserBody,
+  TeamBody,
+  TeamView,
+  UpdateUserBody,
+  UserView,
+} from './users.schema.ts';
 
-export function registerUserRoutes(app: App, users: UserService) {
+export function registerUserRoutes(
+  app: App,
+  users: UserService,
+  invitations: InvitationService,
+  baseUrl: string,
+) {
   app.get(
     '/api/v1/users',
     {
@@ -25,15 +42,78 @@ export function registerUserRoutes(app: App, users: UserService) {
       config: requireRole('admin'),
       schema: {
         tags: ['users'],
-        summary: 'Add a user to this tenant',
-        body: CreateUserBody,
-        response: { 201: UserView },
+        summary: 'Invite a person to this tenant',
+        description:
+          'Creates an invitation (renewing an earlier one for the same address); the person joins by accepting ' +
+          'the link. The answer is the same whether or not the address has an account on this installation.',
+        body: InviteUserBody,
+        response: { 201: CreatedInvitationView },
       },
     },
-    async (request, reply) =>
-      reply
-        .code(201)
-        .send(presentUser(await users.create(request.actor.tenantId, request.actor, request.body))),
+    async (request, reply) => {
+      const { invitation, token } = await invitations.invite(
+        request.actor.tenantId,
+        request.actor,
+        request.body,
+      );
+      return reply.code(201).send({
+        ...presentInvitation(invitation),
+        token,
+        acceptUrl: `${baseUrl}/invitations/${encodeURIComponent(token)}`,
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/invitations',
+    {
+      config: requireRole('admin'),
+      schema: {
+        tags: ['users'],
+        summary: 'Open invitations of this tenant',
+        response: { 200: z.object({ items: z.array(InvitationView) }) },
+      },
+    },
+    async (request) => ({ items: (await invitations.list(request.actor.tenantId)).map(presentInvitation) }),
+  );
+
+  app.delete(
+    '/api/v1/invitations/:id',
+    {
+      config: requireRole('admin'),
+      schema: {
+        tags: ['users'],
+        summary: 'Withdraw an invitation',
+        params: IdParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await invitations.withdraw(request.actor.tenantId, request.actor, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/invitations/:token',
+    {
+      config: publicRoute(),
+      schema: {
+        tags: ['users'],
+        summary: 'What an invitation link offers (for the page that accepts it)',
+        params: InvitationTokenParams,
+        response: { 200: InvitationPreview },
+      },
+    },
+    async (request) => {
+      const { invitation, tenant } = await invitations.preview(request.params.token);
+      return {
+        email: invitation.email,
+        role: invitation.role,
+        tenant,
+        expiresAt: invitation.expiresAt.toISOString(),
+      };
+    },
   );
 
   app.get(
@@ -51,14 +131,16 @@ export function registerUserRoutes(app: App, users: UserService) {
       config: requireRole('admin'),
       schema: {
         tags: ['users'],
-        summary: 'Change role, name, availability',
+        summary: "Change a member's role, availability or name in this tenant",
         params: IdParams,
         body: UpdateUserBody,
         response: { 200: UserView },
       },
     },
     async (request) =>
-      presentUser(await users.update(request.actor.tenantId, request.actor, request.params.id, request.body)),
+      presentUser(
+        await users.updateMember(request.actor.tenantId, request.actor, request.params.id, request.body),
+      ),
   );
 
   app.delete(

@@ -26,18 +26,71 @@ export const CreateUserBody = z.object({
 });
 export type CreateUserBody = z.infer<typeof CreateUserBody>;
 
+/** A tenant admin adds a person by invitation only: what the person's account holds is theirs alone. */
+export const InviteUserBody = z.object({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200).describe('how this tenant will call the person'),
+  role: Role.default('agent'),
+});
+export type InviteUserBody = z.infer<typeof InviteUserBody>;
+
+export const InvitationView = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  expiresAt: z.iso.datetime(),
+  createdAt: z.iso.datetime(),
+});
+export type InvitationView = z.infer<typeof InvitationView>;
+
+export const CreatedInvitationView = InvitationView.extend({
+  token: z.string().describe('shown once; the person accepts with it'),
+  acceptUrl: z.string().describe('the link to hand to the person'),
+});
+
+export const InvitationTokenParams = z.object({ token: z.string().min(20).max(100) });
+
+export const InvitationPreview = z.object({
+  email: z.string(),
+  role: Role,
+  tenant: z.object({ slug: z.string(), name: z.string() }),
+  expiresAt: z.iso.datetime(),
+});
+
+export const AcceptInvitationBody = z.object({
+  password: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe(
+      "the account's password; for an address without an account, the new password (≥ 10 characters)",
+    ),
+  name: z.string().trim().min(1).max(200).optional().describe('your name, for a new account'),
+});
+export type AcceptInvitationBody = z.infer<typeof AcceptInvitationBody>;
+
+/** What a tenant admin may change: only this tenant's membership (never the person's account). */
 export const UpdateUserBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).describe("the person's name in this tenant"),
     role: Role,
     availability: Availability,
-    language: z.enum(['de', 'en']).nullable(),
   })
   .partial()
   .strict();
 export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 
-export const UpdateMeBody = UpdateUserBody.omit({ role: true });
+/** What the person changes themselves: their name (account and this tenant), language, availability. */
+export const UpdateMeBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    availability: Availability,
+    language: z.enum(['de', 'en']).nullable(),
+  })
+  .partial()
+  .strict();
+export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
 
 export const TeamView = z.object({
   id: z.uuid(),

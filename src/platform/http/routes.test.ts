@@ -43,11 +43,13 @@ describe('route table', () => {
       'GET /',
       'GET /*',
       'GET /api/openapi.json',
+      'GET /api/v1/invitations/:token',
       'GET /healthz',
       'GET /metrics',
       'GET /readyz',
       'POST /api/v1/auth/login',
       'POST /api/v1/inbound/:channelId',
+      'POST /api/v1/invitations/:token/accept',
     ]);
   });
 

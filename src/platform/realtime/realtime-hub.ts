@@ -1,10 +1,15 @@
 import type { StoredEvent } from '../events/domain-events.ts';
 
+/** The event type that says a member's access changed; it reaches connections, never clients' screens. */
+export const ACCESS_CHANGED = 'access.changed';
+
 export interface RealtimeClient {
   readonly tenantId: string;
   /** Whether this recipient may see the event (tenant already matched). */
   canReceive(event: StoredEvent): boolean;
   send(frame: RealtimeFrame): void;
+  /** Told of every access change in its tenant (revocation, role, teams), to re-check or close itself. */
+  accessChanged(event: StoredEvent): void;
 }
 
 export interface RealtimeFrame {
@@ -50,6 +55,10 @@ export class RealtimeHub {
     for (const event of events) {
       const clients = this.clientsByTenant.get(event.tenantId);
       if (!clients) continue;
+      if (event.type === ACCESS_CHANGED) {
+        for (const client of [...clients]) client.accessChanged(event);
+        continue;
+      }
       let text: string | undefined;
       for (const client of clients) {
         if (!client.canReceive(event)) continue;

@@ -36,7 +36,8 @@ import type { CrmCustomerView } from '../../../src/modules/integrations/crm.sche
 import type { CreateLabelBody, LabelView } from '../../../src/modules/labels/labels.schema.ts';
 import type { TenantView, UpdateTenantBody } from '../../../src/modules/tenants/tenants.schema.ts';
 import type {
-  CreateUserBody,
+  CreatedInvitationView,
+  InviteUserBody,
   LoginBody,
   MeView,
   TeamBody,
@@ -73,7 +74,8 @@ export type User = UserView;
 export type Role = User['role'];
 export type Team = TeamView;
 export type TeamInput = z.input<typeof TeamBody>;
-export type UserInput = z.input<typeof CreateUserBody>;
+export type UserInput = z.input<typeof InviteUserBody>;
+export type CreatedInvitation = z.infer<typeof CreatedInvitationView>;
 export type UserUpdate = z.input<typeof UpdateUserBody>;
 export type Me = z.infer<typeof MeView>;
 export type MeUpdate = z.input<typeof UpdateMeBody>;

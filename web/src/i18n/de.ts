@@ -45,6 +45,16 @@ export const de: Translations = {
     offline: 'Offline – neuer Versuch läuft',
   },
   language: { en: 'English', de: 'Deutsch' },
+  invitation: {
+    title: '{{tenant}} beitreten',
+    intro: 'Sie wurden als {{role}} mit {{email}} eingeladen.',
+    password: 'Passwort',
+    passwordHint:
+      'Hat diese Adresse schon ein Unisono-Konto, dessen Passwort; sonst wählen Sie eines (mindestens 10 Zeichen).',
+    name: 'Ihr Name (für ein neues Konto)',
+    accept: 'Annehmen und anmelden',
+    invalid: 'Dieser Einladungslink ist nicht mehr gültig.',
+  },
   login: {
     title: 'Bei Unisono anmelden',
     email: 'E-Mail',
@@ -363,9 +373,9 @@ export const de: Translations = {
     availability_online: 'Online',
     availability_away: 'Abwesend',
     availability_offline: 'Offline',
-    password: 'Startpasswort',
-    passwordHint: 'Mindestens 10 Zeichen; geben Sie es sicher weiter.',
-    createUser: 'Benutzer hinzufügen',
+    invited:
+      'Einladung für {{email}} erstellt. Senden Sie der Person diesen Link; sie tritt bei, wenn sie ihn annimmt:',
+    createUser: 'Benutzer einladen',
     removeUser: '{{name}} entfernen',
     teamName: 'Teamname',
     members: 'Mitglieder',

@@ -43,6 +43,16 @@ export const en = {
     offline: 'Offline — reconnecting',
   },
   language: { en: 'English', de: 'Deutsch' },
+  invitation: {
+    title: 'Join {{tenant}}',
+    intro: 'You were invited as {{role}} with {{email}}.',
+    password: 'Password',
+    passwordHint:
+      'If this address already has an Unisono account, its password; otherwise choose one (at least 10 characters).',
+    name: 'Your name (for a new account)',
+    accept: 'Accept and sign in',
+    invalid: 'This invitation link is no longer valid.',
+  },
   login: {
     title: 'Sign in to Unisono',
     email: 'Email',
@@ -357,9 +367,8 @@ export const en = {
     availability_online: 'Online',
     availability_away: 'Away',
     availability_offline: 'Offline',
-    password: 'Initial password',
-    passwordHint: 'At least 10 characters; share it securely.',
-    createUser: 'Add user',
+    invited: 'Invitation for {{email}} created. Send the person this link; they join when they accept it:',
+    createUser: 'Invite user',
     removeUser: 'Remove {{name}}',
     teamName: 'Team name',
     members: 'Members',

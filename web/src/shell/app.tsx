@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Spinner } from '../components/feedback.tsx';
 import { InboxPage } from '../inbox/inbox-page.tsx';
 import { isTyping } from '../lib/keyboard.ts';
+import { AcceptInvitationPage } from '../pages/accept-invitation-page.tsx';
 import { LoginPage } from '../pages/login-page.tsx';
 import { matchPath, navigate, useLocation } from '../router.tsx';
 import { RealtimeProvider } from './realtime-provider.tsx';
@@ -38,6 +39,8 @@ function Root() {
     if (!loading && me && (path === '/' || path === '/login')) navigate('/inbox', { replace: true });
   }, [loading, me, path]);
   if (loading) return <Spinner />;
+  const invitation = matchPath('/invitations/:token', path);
+  if (invitation) return <AcceptInvitationPage token={invitation.token!} />;
   if (!me) return <LoginPage />;
   return (
     <RealtimeProvider>

@@ -11,6 +11,8 @@ interface Session {
   loading: boolean;
   reason: SignedOutReason;
   signIn(login: Login): Promise<void>;
+  /** Accepts an invitation link: joins its tenant and signs in there. */
+  acceptInvitation(token: string, body: { password: string; name?: string }): Promise<void>;
   signOut(): Promise<void>;
   updateMe(changes: MeUpdate): Promise<Me>;
 }
@@ -55,6 +57,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       reason,
       async signIn(login) {
         const next = await api.post<Me>('/api/v1/auth/login', login);
+        client.clear();
+        setReason(null);
+        adopt(next);
+      },
+      async acceptInvitation(token, body) {
+        const next = await api.post<Me>(`/api/v1/invitations/${encodeURIComponent(token)}/accept`, body);
         client.clear();
         setReason(null);
         adopt(next);

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client.ts';
 import { keys, useUsers } from '../../api/queries.ts';
-import type { Role, User, UserInput, UserUpdate } from '../../api/types.ts';
+import type { CreatedInvitation, Role, User, UserInput, UserUpdate } from '../../api/types.ts';
 import { Avatar } from '../../components/avatar.tsx';
 import { ErrorNotice, Spinner } from '../../components/feedback.tsx';
 import { useMe } from '../../shell/session.tsx';
@@ -14,15 +14,23 @@ export function UsersAdmin() {
   const { t } = useTranslation();
   const me = useMe();
   const users = useUsers();
-  const [form, setForm] = useState<UserInput>({ email: '', name: '', role: 'agent', password: '' });
-  const create = useAdminMutation(keys.users, (input: UserInput) => api.post<User>('/api/v1/users', input));
+  const [form, setForm] = useState<UserInput>({ email: '', name: '', role: 'agent' });
+  const [invited, setInvited] = useState<CreatedInvitation | null>(null);
+  const create = useAdminMutation(keys.users, (input: UserInput) =>
+    api.post<CreatedInvitation>('/api/v1/users', input),
+  );
   const update = useAdminMutation(keys.users, ({ id, changes }: { id: string; changes: UserUpdate }) =>
     api.patch<User>(`/api/v1/users/${id}`, changes),
   );
   const remove = useAdminMutation(keys.users, (id: string) => api.delete(`/api/v1/users/${id}`));
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate(form, { onSuccess: () => setForm({ email: '', name: '', role: 'agent', password: '' }) });
+    create.mutate(form, {
+      onSuccess: (invitation) => {
+        setInvited(invitation);
+        setForm({ email: '', name: '', role: 'agent' });
+      },
+    });
   };
 
   return (
@@ -121,22 +129,15 @@ export function UsersAdmin() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>{t('admin.password')}</span>
-          <input
-            required
-            type="password"
-            minLength={10}
-            autoComplete="new-password"
-            value={form.password}
-            onChange={(event) => setForm({ ...form, password: event.target.value })}
-          />
-          <small>{t('admin.passwordHint')}</small>
-        </label>
         <button type="submit" className="button button-primary" disabled={create.isPending}>
           {t('admin.createUser')}
         </button>
       </form>
+      {invited && (
+        <p className="notice" role="status">
+          {t('admin.invited', { email: invited.email })} <code>{invited.acceptUrl}</code>
+        </p>
+      )}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
+import { parseGuardedJson } from '../../platform/http/input-guard.ts';
 import { hmacSha256Hex, randomToken, safeEqual } from '../../platform/security/crypto.ts';
 import type { ChannelAdapter, InboundItem, OutboundMessage, SendResult, WebhookRequest } from '../adapter.ts';
 import {
@@ -40,12 +41,8 @@ export function apiChannelAdapter(options: { timeoutMs: number }): ChannelAdapte
     },
 
     parseInbound(request: WebhookRequest): InboundItem[] {
-      let json: unknown;
-      try {
-        json = JSON.parse(request.rawBody.toString('utf8'));
-      } catch (error) {
-        throw new DomainError('malformed_json', `The body is not valid JSON: ${(error as Error).message}`);
-      }
+      // The same bounds and text rules as every JSON request body: a payload that can never be stored is a 400.
+      const json = parseGuardedJson(request.rawBody.toString('utf8'));
       const parsed = schemaFor(json).safeParse(json);
       if (!parsed.success) {
         const errors = parsed.error.issues.map((issue) => ({

@@ -254,6 +254,18 @@ export class ContactImportService {
 }
 
 function parse(text: string): CsvTable {
+  // No text column can store NUL; a file carrying one is refused whole, naming the line, before any row is written.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new DomainError(
+      'validation_failed',
+      `The CSV cannot be read: line ${line} contains a NUL character`,
+      {
+        errors: [{ field: `body.line ${line}`, message: 'must not contain NUL (U+0000) characters' }],
+      },
+    );
+  }
   try {
     return parseCsv(text);
   } catch (error) {

@@ -2,6 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import type { Drizzle } from '../../platform/db/database.ts';
 import { channels } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
+import {
+  decodeCursor as decodeListCursor,
+  encodeCursor as encodeListCursor,
+} from '../../platform/http/cursor.ts';
 
 export function identityTaken(kind: string, value: string): DomainError {
   return new DomainError('conflict', `The ${kind} identity ${value} already belongs to a contact`);
@@ -16,19 +20,10 @@ export async function assertChannel(db: Drizzle, tenantId: string, channelId: st
 }
 
 export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+  return encodeListCursor([createdAt.toISOString(), id]);
 }
 
 export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
-    return { createdAt: date, id };
-  } catch {
-    throw new DomainError('validation_failed', 'The cursor is not one this API issued', {
-      errors: [{ field: 'querystring.cursor', message: 'is invalid' }],
-    });
-  }
+  const values = decodeListCursor(cursor, ['timestamp', 'uuid']);
+  return values && { createdAt: new Date(values[0] as string), id: values[1] as string };
 }

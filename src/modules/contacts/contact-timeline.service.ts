@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform/context.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
+import { decodeCursor as decodeListCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { findContact } from './contact.repository.ts';
 
 export type TimelineType = 'message' | 'note' | 'activity' | 'event';
@@ -98,9 +99,7 @@ export class ContactTimelineService {
       })),
       nextCursor:
         rows.length > query.limit && last
-          ? Buffer.from(JSON.stringify([new Date(last.occurred_at).toISOString(), last.id])).toString(
-              'base64url',
-            )
+          ? encodeCursor([new Date(last.occurred_at).toISOString(), last.id as string])
           : null,
     };
   }
@@ -119,14 +118,6 @@ function parseTypes(value: string | undefined): TimelineType[] {
 }
 
 function decodeCursor(cursor: string | undefined): { at: string; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
-    return { at, id };
-  } catch {
-    throw new DomainError('validation_failed', 'The cursor is not one this API issued', {
-      errors: [{ field: 'querystring.cursor', message: 'is invalid' }],
-    });
-  }
+  const values = decodeListCursor(cursor, ['timestamp', 'uuid']);
+  return values && { at: values[0] as string, id: values[1] as string };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONSENT_STATES, IDENTITY_KINDS } from '../../platform/db/schema.ts';
+import { CursorQuery } from '../../platform/http/cursor.ts';
 import { ATTRIBUTE_TYPES } from './contacts.tables.ts';
 
 export const IdentityKind = z.enum(IDENTITY_KINDS);
@@ -88,7 +89,7 @@ export type UpdateContactBody = z.infer<typeof UpdateContactBody>;
 export const ContactListQuery = z.object({
   q: z.string().trim().max(200).optional().describe('name, email or phone fragment'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: CursorQuery.optional(),
 });
 
 export const ContactParams = z.object({ id: z.uuid() });
@@ -165,7 +166,7 @@ export const ContactNoteView = z.object({
 
 export const TimelineQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).optional(),
+  cursor: CursorQuery.optional(),
   channel: z.uuid().optional(),
   types: z.string().optional().describe('comma-separated: message, note, activity, event'),
 });

@@ -5,6 +5,7 @@ import { conversations, messages } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
+import { type CursorPart, decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
@@ -39,7 +40,7 @@ export class ConversationService {
     if (query.label) filters.push(sql`${query.label} = any(${conversations.labels})`);
 
     const waiting = sql`coalesce(${conversations.waitingSince}, 'infinity'::timestamptz)`;
-    const cursor = decodeCursor(query.cursor, query.sort);
+    const cursor = decodeCursor(query.cursor, cursorShape(query.sort));
     let order: SQL[];
     if (query.sort === 'waiting') {
       order = [asc(waiting), asc(conversations.id)];
@@ -317,31 +318,9 @@ function cursorValues(row: ConversationRow, sort: ConversationListQuery['sort'])
   return [row.lastActivityAt.toISOString(), row.id];
 }
 
-function encodeCursor(values: (string | number)[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-function decodeCursor(
-  cursor: string | undefined,
-  sort: ConversationListQuery['sort'],
-): (string | number)[] | undefined {
-  if (!cursor) return undefined;
-  const invalid = () =>
-    new DomainError('validation_failed', 'The cursor is not one this API issued for this sort', {
-      errors: [{ field: 'querystring.cursor', message: 'is invalid' }],
-    });
-  let values: unknown;
-  try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const expected = sort === 'priority' ? 3 : 2;
-  if (!Array.isArray(values) || values.length !== expected) throw invalid();
-  const id = values.at(-1);
-  const stamp = values.at(-2);
-  if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw invalid();
-  if (typeof stamp !== 'string' || (stamp !== 'infinity' && Number.isNaN(Date.parse(stamp)))) throw invalid();
-  if (sort === 'priority' && !Number.isInteger(values[0])) throw invalid();
-  return values as (string | number)[];
+/** The cursor's shape per sort: the sort key's columns, then the id that breaks ties. */
+function cursorShape(sort: ConversationListQuery['sort']): CursorPart[] {
+  if (sort === 'waiting') return ['timestamp-or-infinity', 'uuid'];
+  if (sort === 'priority') return ['int', 'timestamp', 'uuid'];
+  return ['timestamp', 'uuid'];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES, MESSAGE_STATUSES, PRIORITIES } from '../../platform/db/schema.ts';
+import { CursorQuery } from '../../platform/http/cursor.ts';
 
 export const ConversationStatus = z.enum(CONVERSATION_STATUSES);
 export const Priority = z.enum(PRIORITIES);
@@ -89,7 +90,7 @@ export const ConversationListQuery = z.object({
   priority: csv(Priority).optional(),
   sort: z.enum(['last_activity', 'waiting', 'priority']).default('last_activity'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).optional(),
+  cursor: CursorQuery.optional(),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
 

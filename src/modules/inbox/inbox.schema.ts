@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patchOf } from '../../platform/http/patch-body.ts';
 import { IdentityKind } from '../contacts/contacts.schema.ts';
 import { ConversationStatus, Priority } from '../conversations/conversations.schema.ts';
 
@@ -33,7 +34,7 @@ export const SavedViewBody = z.object({
 });
 export type SavedViewBody = z.infer<typeof SavedViewBody>;
 
-export const UpdateSavedViewBody = SavedViewBody.partial().strict();
+export const UpdateSavedViewBody = patchOf(SavedViewBody);
 export type UpdateSavedViewBody = z.infer<typeof UpdateSavedViewBody>;
 
 const countMap = z.record(z.string(), z.number().int());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patchOf } from '../../platform/http/patch-body.ts';
 
 export const TenantView = z.object({
   id: z.uuid(),
@@ -50,5 +51,5 @@ export const CreateTenantBody = TenantSettings.extend({
 });
 export type CreateTenantBody = z.infer<typeof CreateTenantBody>;
 
-export const UpdateTenantBody = TenantSettings.partial().strict();
+export const UpdateTenantBody = patchOf(TenantSettings);
 export type UpdateTenantBody = z.infer<typeof UpdateTenantBody>;

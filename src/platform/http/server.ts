@@ -3,17 +3,19 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { domainErrorForDatabase, sqlStateOf } from '../db/database-errors.ts';
 import { DomainError, type FieldError, problemFor } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { type ActorResolver, authHook } from './auth.ts';
+import { findUnsafeText, invalidInput, JSON_LIMITS, jsonShapeProblem } from './input-guard.ts';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -53,10 +55,22 @@ export async function createHttpServer(options: ServerOptions): Promise<App> {
     // X-Forwarded-* from anyone else would let a client pick its own address (and dodge rate limits).
     trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true },
+    // Undecodable or oversized path segments are refused by the router before any hook: answer them as problems too.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      const problem = problemFor(
+        new DomainError('validation_failed', `The request path is not valid: ${error.message}`, {
+          errors: [{ field: 'params', message: 'is not a valid path segment' }],
+        }),
+        request.url,
+        request.id,
+      );
+      reply.code(problem.status).type('application/problem+json').send(problem);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  registerInputGuards(app);
 
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
@@ -136,6 +150,13 @@ export async function createHttpServer(options: ServerOptions): Promise<App> {
 
   app.setErrorHandler((error: FastifyError & { validation?: any[] }, request, reply) => {
     const domainError = toDomainError(error);
+    if (domainError && sqlStateOf(error)) {
+      // Input the validators let through and the database refused: answered as a 4xx, kept visible as a gap.
+      request.log.warn(
+        { err: error, reqId: request.id, sqlState: sqlStateOf(error) },
+        'database refused input',
+      );
+    }
     if (!domainError) {
       request.log.error({ err: error, reqId: request.id }, 'unhandled error');
       return reply
@@ -163,8 +184,43 @@ export async function createHttpServer(options: ServerOptions): Promise<App> {
   return app;
 }
 
+/**
+ * One gate for every route's input: JSON bodies are bounded in depth and size before they are parsed, and no string
+ * in body, query or path may carry what PostgreSQL text cannot store (NUL, unpaired surrogates). Raw-body routes
+ * (webhooks, CSV import) parse their own bodies and apply the same rules there (`parseGuardedJson`).
+ */
+function registerInputGuards(app: App) {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const problem = jsonShapeProblem(body as string, JSON_LIMITS, 'body');
+    if (problem) return done(invalidInput(problem, 'body'), undefined);
+    parseJson(request, body as string, done);
+  });
+  app.addHook('preValidation', async (request) => {
+    const problem =
+      findUnsafeText(request.params, 'params') ??
+      findUnsafeText(request.query, 'querystring') ??
+      (Buffer.isBuffer(request.body) ? undefined : findUnsafeText(request.body, 'body'));
+    if (problem) throw invalidInput(problem);
+  });
+  // After validation, so keys the schema strips or leaves undefined do not count as a change.
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'PATCH' || !isPlainObject(request.body)) return;
+    if (Object.values(request.body).every((value) => value === undefined)) {
+      throw invalidInput({ field: 'body', message: 'must change at least one field' });
+    }
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
 function toDomainError(error: FastifyError & { validation?: any[] }): DomainError | undefined {
   if (error instanceof DomainError) return error;
+  const fromDatabase = domainErrorForDatabase(error);
+  if (fromDatabase) return fromDatabase;
   if (error.validation) {
     const errors: FieldError[] = error.validation.map((issue: any) => ({
       field: fieldName(error.validationContext, issue),

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../platform/errors.ts';
 import { hmacSha256Hex, randomToken, safeEqual } from '../../platform/security/crypto.ts';
 import type { ChannelAdapter, InboundItem, InboundMessage, Participant, WebhookRequest } from '../adapter.ts';
+import { type DeliveryReport, deliveryReport } from './delivery-report.ts';
 import {
   EMAIL_SECRET_SETTINGS,
   EmailChannelSettings,
   RAW_MIME_SIGNATURE_HEADER,
 } from './email-channel.schema.ts';
-import { autoReplyReason, deliveryReport, isOwnMail, OWN_MESSAGE_ID } from './email-classifier.ts';
+import { autoReplyReason, isOwnMail, OWN_MESSAGE_ID } from './email-classifier.ts';
 import { type ParsedEmail, parseEmail } from './mime-message.parser.ts';
 import { splitReply } from './reply-text.parser.ts';
 import { baseAddress, conversationFromReplyAddress, conversationNumberInSubject } from './reply-token.ts';
@@ -15,6 +16,8 @@ import { SmtpSender } from './smtp-sender.ts';
 
 /** Envelope recipients of a mail our own SMTP receiver accepted (comma separated), passed in as a header. */
 export const ENVELOPE_RECIPIENTS_HEADER = 'x-unisono-envelope-to';
+/** The envelope sender (MAIL FROM; empty for the null sender of bounces), when a relay passes it on. */
+export const ENVELOPE_SENDER_HEADER = 'x-unisono-envelope-from';
 const FORWARD_SUBJECT = /^\s*(fwd?|wg|tr|weitergeleitet)\s*:/i;
 const MAX_QUOTED_CHARS = 50_000;
 
@@ -112,36 +115,70 @@ export function toInboundMessage(
   };
 }
 
-/** Raw RFC 822 in, canonical items out: a message, delivery reports (bounces, receipts), or nothing (our own mail). */
+/** Why a mail became no conversation message; kept visible as a failed inbound email with this reason. */
+export interface DroppedMail {
+  reason: 'loop' | 'report';
+  detail: string;
+}
+
+export interface ParsedRawEmail {
+  mail: ParsedEmail;
+  items: InboundItem[];
+  dropped?: DroppedMail;
+  /** The delivery report the items come from, if any (for the record when none of them matches). */
+  report?: DeliveryReport;
+}
+
+/** The status items of a report: by our message ids when the original carried them, else by its Message-IDs. */
+function reportItems(report: DeliveryReport): InboundItem[] {
+  if (report.status === 'delayed' || report.status === 'complaint') return [];
+  const { status, reason } = report;
+  if (report.ourMessageIds.length > 0)
+    return report.ourMessageIds.map((messageId) => ({
+      type: 'status',
+      update: { messageId, status, reason },
+    }));
+  const ours = report.originalMessageIds.filter((id) => OWN_MESSAGE_ID.test(id));
+  return (ours.length > 0 ? ours : report.originalMessageIds.slice(0, 1)).map((externalId) => ({
+    type: 'status',
+    update: { externalId, status, reason },
+  }));
+}
+
+/**
+ * Raw RFC 822 in, canonical items out: a message, the status updates of a delivery report (bounce, receipt),
+ * or nothing with the reason (our own mail coming back, a report that updates nothing, an abuse report).
+ * `envelopeFrom` is the SMTP MAIL FROM when known (`''` is the null sender of bounces).
+ */
 export async function parseRawEmail(
   raw: Buffer,
   settings: EmailChannelSettings,
   envelopeRecipients: string[] = [],
-) {
+  envelopeFrom?: string,
+): Promise<ParsedRawEmail> {
   if (raw.length === 0) throw new DomainError('validation_failed', 'The message is empty');
   const mail = await parseEmail(raw);
-  if (isOwnMail(mail)) return { mail, items: [] as InboundItem[], dropped: 'own mail came back (loop)' };
-  const report = deliveryReport(mail);
+  if (isOwnMail(mail))
+    return { mail, items: [], dropped: { reason: 'loop', detail: 'Our own mail came back (loop)' } };
+  const report = deliveryReport(mail, envelopeFrom);
   if (report) {
-    const ours = report.originalMessageIds.filter((id) => OWN_MESSAGE_ID.test(id));
-    const candidates = ours.length > 0 ? ours : report.originalMessageIds.slice(0, 1);
-    if (report.status === 'delayed' || candidates.length === 0) {
-      return {
-        mail,
-        items: [] as InboundItem[],
-        dropped: `delivery report (${report.status}) without a message to update`,
-      };
-    }
-    const items: InboundItem[] = candidates.map((externalId) => ({
-      type: 'status',
-      update: { externalId, status: report.status as 'failed' | 'delivered' | 'read', reason: report.reason },
-    }));
-    return { mail, items };
+    const items = reportItems(report);
+    if (items.length > 0) return { mail, items, report };
+    const about = report.originalMessageIds.slice(0, 3).join(', ') || 'an unidentified message';
+    return {
+      mail,
+      items,
+      report,
+      dropped: {
+        reason: 'report',
+        detail: `${report.reason} (about ${about}; recognised by ${report.signal})`,
+      },
+    };
   }
-  const items: InboundItem[] = [
-    { type: 'message', message: toInboundMessage(mail, raw, settings, envelopeRecipients) },
-  ];
-  return { mail, items };
+  return {
+    mail,
+    items: [{ type: 'message', message: toInboundMessage(mail, raw, settings, envelopeRecipients) }],
+  };
 }
 
 /** Email: raw MIME in (SMTP receiver, IMAP mailbox, or POSTed to the signed URL), SMTP out. */
@@ -184,7 +221,9 @@ export function emailChannelAdapter(options: { timeoutMs: number }): EmailChanne
     async parseInbound(request: WebhookRequest, settings) {
       const envelope = request.headers[ENVELOPE_RECIPIENTS_HEADER];
       const recipients = typeof envelope === 'string' ? envelope.split(',').filter(Boolean) : [];
-      return (await parseRawEmail(request.rawBody, settings, recipients)).items;
+      const sender = request.headers[ENVELOPE_SENDER_HEADER];
+      const envelopeFrom = typeof sender === 'string' ? sender.trim().replace(/^<(.*)>$/, '$1') : undefined;
+      return (await parseRawEmail(request.rawBody, settings, recipients, envelopeFrom)).items;
     },
 
     send(message, settings) {

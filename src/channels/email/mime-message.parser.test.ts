@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildMail, rawMail } from '../../../test/support/mail-builder.ts';
-import { autoReplyReason, deliveryReport, isOwnMail } from './email-classifier.ts';
+import { deliveryReport } from './delivery-report.ts';
+import { autoReplyReason, isOwnMail } from './email-classifier.ts';
 import { parseEmail } from './mime-message.parser.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -259,6 +260,112 @@ describe('classification', () => {
     expect(
       deliveryReport(await parseEmail(await buildMail({ subject: 'Mein Paket wurde nicht zugestellt' }))),
     ).toBeUndefined();
+  });
+
+  it('recognises bounces and reports by structure first, subjects in any language only as a fallback', async () => {
+    const ours = 'unisono.0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b@shop.example';
+    const returned = `Message-ID: <${ours}>\nX-Unisono-Message-Id: 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b\nSubject: Ihre Anfrage`;
+    const daemon = deliveryReport(
+      await parseEmail(
+        rawMail(
+          `From: MAILER-DAEMON\nTo: support@shop.example\nSubject: =?UTF-8?B?6YWN5L+h5LiN6IO9?=\n\nThis is the mail system.\n\n--- Below this line is a copy of the message.\n\n${returned}\n\nHallo\n`,
+        ),
+      ),
+    );
+    expect(daemon).toMatchObject({
+      kind: 'delivery',
+      status: 'failed',
+      signal: 'MAILER-DAEMON without an address',
+      originalMessageIds: [ours],
+      ourMessageIds: ['0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'],
+    });
+    const emptyAddress = await parseEmail(
+      rawMail('From: Mail Delivery System <>\nTo: support@shop.example\nSubject: Hinweis\n\nText\n'),
+    );
+    expect(deliveryReport(emptyAddress)).toMatchObject({ status: 'failed' });
+
+    const failedRecipients = await parseEmail(
+      await buildMail({
+        from: 'noreply@mx.example',
+        subject: 'Nachricht',
+        headers: { 'X-Failed-Recipients': 'dora@kunde.example' },
+        text: 'SMTP error: 550 5.1.1 user unknown',
+      }),
+    );
+    expect(deliveryReport(failedRecipients)).toMatchObject({
+      signal: 'X-Failed-Recipients',
+      reason: expect.stringMatching(/^Hard bounce for dora@kunde\.example: 550 5\.1\.1/),
+    });
+
+    const nested = await parseEmail(
+      rawMail(
+        'From: postmaster@mx.example\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nfailed\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; a@kunde.example\nAction: failed\nStatus: 5.2.2\n--b--\n',
+      ),
+    );
+    expect(deliveryReport(nested)).toMatchObject({
+      signal: 'message/delivery-status part',
+      status: 'failed',
+    });
+
+    const bounceMail = (from: string, subject: string) =>
+      parseEmail(rawMail(`From: ${from}\nSubject: ${subject}\n\nText\n`));
+    expect(
+      deliveryReport(await bounceMail('postmaster@mx.example', 'Non remis : Ihre Anfrage')),
+    ).toMatchObject({
+      signal: 'subject',
+    });
+    expect(deliveryReport(await bounceMail('anna@kunde.example', 'Non remis : mein Paket'))).toBeUndefined();
+
+    const vacation = await parseEmail(
+      await buildMail({ from: 'anna@kunde.example', subject: 'Bin im Urlaub' }),
+    );
+    expect(deliveryReport(vacation, '')).toBeUndefined();
+    const nullSender = await parseEmail(
+      await buildMail({ from: 'mta@mx.example', subject: 'Fehler', text: 'Remote said: 550 5.7.1 rejected' }),
+    );
+    expect(deliveryReport(nullSender, '')).toMatchObject({
+      signal: 'null envelope sender',
+      status: 'failed',
+    });
+  });
+
+  it('classifies ARF abuse reports', async () => {
+    const arf = await parseEmail(
+      rawMail(
+        [
+          'From: abuse@isp.example',
+          'To: support@shop.example',
+          'Subject: FW: Ihre Anfrage',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/report; report-type=feedback-report; boundary=b',
+          '',
+          '--b',
+          'Content-Type: text/plain',
+          '',
+          'This is an email abuse report.',
+          '--b',
+          'Content-Type: message/feedback-report',
+          '',
+          'Feedback-Type: abuse',
+          'User-Agent: SomeGenerator/1.0',
+          'Version: 1',
+          'Original-Rcpt-To: <dora@kunde.example>',
+          '--b',
+          'Content-Type: text/rfc822-headers',
+          '',
+          'Message-ID: <unisono.0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b@shop.example>',
+          'Subject: Ihre Anfrage',
+          '--b--',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(deliveryReport(arf)).toMatchObject({
+      kind: 'abuse',
+      status: 'complaint',
+      reason: 'Abuse report (abuse) by <dora@kunde.example> from SomeGenerator/1.0',
+      originalMessageIds: ['unisono.0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b@shop.example'],
+    });
   });
 
   it('recognises our own mail by header or Message-ID', async () => {

@@ -8,12 +8,13 @@ import type { ChannelRow } from '../channels/channel.presenter.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
 import type { InboundMessageService, IngestResult } from '../conversations/inbound-message.service.ts';
 import type { FailedInboundListQuery } from './email.schema.ts';
-import type { FAILED_INBOUND_SOURCES } from './email.tables.ts';
+import type { FAILED_INBOUND_REASONS, FAILED_INBOUND_SOURCES } from './email.tables.ts';
 import { type FailedInboundEmailRow, presentFailedInboundEmail } from './failed-inbound-email.presenter.ts';
 import * as repository from './failed-inbound-email.repository.ts';
 import { WindowCounter } from './window-counter.ts';
 
 export type EmailSource = (typeof FAILED_INBOUND_SOURCES)[number];
+type FailedInboundReason = (typeof FAILED_INBOUND_REASONS)[number];
 
 export interface Envelope {
   from?: string;
@@ -22,7 +23,6 @@ export interface Envelope {
 
 export type AcceptOutcome =
   | { outcome: 'stored'; results: IngestResult[] }
-  | { outcome: 'dropped'; reason: string }
   | { outcome: 'held'; failed: FailedInboundEmailRow };
 
 const HOUR_MS = 3_600_000;
@@ -58,12 +58,12 @@ export class EmailInboundService {
     const { settings } = await this.channels.resolve(channel.id, channel.tenantId);
     let parsed: Awaited<ReturnType<typeof parseRawEmail>>;
     try {
-      parsed = await parseRawEmail(raw, settings as EmailChannelSettings, envelope.to);
+      parsed = await parseRawEmail(raw, settings as EmailChannelSettings, envelope.to, envelope.from);
     } catch (error) {
       return this.hold(channel, raw, source, envelope, 'unparseable', error);
     }
     const { mail, items } = parsed;
-    if ('dropped' in parsed) {
+    if (parsed.dropped) {
       this.platform.logger.info(
         {
           channelId: channel.id,
@@ -71,10 +71,9 @@ export class EmailInboundService {
           from: mail.from?.address,
           reason: parsed.dropped,
         },
-        'inbound email dropped',
+        'inbound email is no conversation message; kept as failed inbound',
       );
-      this.platform.metrics.ingestedMessages.inc({ channel: 'email', outcome: 'dropped' });
-      return { outcome: 'dropped', reason: parsed.dropped! };
+      return this.hold(channel, raw, source, envelope, parsed.dropped.reason, parsed.dropped.detail, mail);
     }
     const sender = mail.from?.address.toLowerCase();
     const isMessage = items.some((item) => item.type === 'message');
@@ -96,18 +95,29 @@ export class EmailInboundService {
     try {
       const results: IngestResult[] = [];
       for (const item of items) {
-        if (item.type === 'message')
-          results.push(await this.inbound.ingest(channel, item.message, 'per-thread'));
-        else {
-          const result = await this.inbound.applyStatus(channel, item.update);
-          if (result.type === 'status' && !result.applied) {
+        if (item.type === 'message') {
+          const result = await this.inbound.ingest(channel, item.message, 'per-thread');
+          if (result.type === 'message' && result.duplicate) {
             this.platform.logger.info(
-              { channelId: channel.id, externalId: item.update.externalId, status: item.update.status },
-              'delivery report for a message we do not know (or already final)',
+              { channelId: channel.id, messageId: mail.messageId, storedAs: result.messageId },
+              'inbound email is a repeat of a stored one (same Message-ID and content); not stored again',
             );
           }
           results.push(result);
-        }
+        } else results.push(await this.inbound.applyStatus(channel, item.update));
+      }
+      const matched = results.some((result) => result.type === 'message' || result.messageId !== null);
+      if (!matched && parsed.report) {
+        const ids = parsed.report.originalMessageIds.slice(0, 3).join(', ') || 'none found';
+        return this.hold(
+          channel,
+          raw,
+          source,
+          envelope,
+          'report',
+          `${parsed.report.reason} (no message of ours matches: ${ids}; recognised by ${parsed.report.signal})`,
+          mail,
+        );
       }
       return { outcome: 'stored', results };
     } catch (error) {
@@ -121,7 +131,7 @@ export class EmailInboundService {
     raw: Buffer,
     source: EmailSource,
     envelope: Envelope,
-    reason: 'unparseable' | 'flood',
+    reason: FailedInboundReason,
     error: unknown,
     mail?: { from?: { address: string }; subject?: string },
   ): Promise<AcceptOutcome> {
@@ -148,10 +158,13 @@ export class EmailInboundService {
         'inbound email kept as failed',
       );
     }
-    this.platform.metrics.ingestedMessages.inc({
-      channel: 'email',
-      outcome: reason === 'flood' ? 'held_flood' : 'failed',
-    });
+    const outcomes: Record<FailedInboundReason, string> = {
+      unparseable: 'failed',
+      flood: 'held_flood',
+      loop: 'dropped',
+      report: 'report',
+    };
+    this.platform.metrics.ingestedMessages.inc({ channel: 'email', outcome: outcomes[reason] });
     return { outcome: 'held', failed };
   }
 
@@ -180,13 +193,12 @@ export class EmailInboundService {
     const { db } = this.platform.database;
     const result = await this.accept(channel, raw, 'reprocess', row.envelope, { skipFloodLimit: true });
     if (result.outcome === 'held') return presentFailedInboundEmail(result.failed);
-    const stored =
-      result.outcome === 'stored' ? result.results.find((entry) => entry.type === 'message') : undefined;
+    const stored = result.results.find((entry) => entry.type === 'message');
     const updated = await repository.updateFailedInboundEmail(db, actor.tenantId, id, {
       status: 'reprocessed',
       messageId: stored?.type === 'message' ? stored.messageId : null,
       conversationId: stored?.type === 'message' ? stored.conversationId : null,
-      error: result.outcome === 'dropped' ? `${row.error} (re-processed: ${result.reason})` : row.error,
+      error: row.error,
     });
     return presentFailedInboundEmail(updated);
   }

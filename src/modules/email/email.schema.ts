@@ -7,7 +7,10 @@ export const FailedInboundEmailView = z.object({
   source: z.enum(FAILED_INBOUND_SOURCES),
   reason: z
     .enum(FAILED_INBOUND_REASONS)
-    .describe('unparseable: could not be turned into a message; flood: sender limit'),
+    .describe(
+      'unparseable: could not be turned into a message; flood: sender limit; loop: our own mail came back; ' +
+        'report: a delivery/abuse report that updates no message of ours',
+    ),
   error: z.string(),
   sender: z.string().nullable(),
   subject: z.string().nullable(),

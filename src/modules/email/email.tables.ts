@@ -14,7 +14,8 @@ import {
 import { channels } from '../../platform/db/schema.ts';
 
 export const FAILED_INBOUND_SOURCES = ['smtp', 'imap', 'reprocess'] as const;
-export const FAILED_INBOUND_REASONS = ['unparseable', 'flood'] as const;
+/** unparseable and flood can be re-processed into messages; loop and report are kept only to be seen. */
+export const FAILED_INBOUND_REASONS = ['unparseable', 'flood', 'loop', 'report'] as const;
 export const FAILED_INBOUND_STATUSES = ['pending', 'reprocessed', 'discarded'] as const;
 
 /**

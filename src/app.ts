@@ -58,6 +58,7 @@ import { StatisticsKeeper } from './platform/db/statistics-keeper.ts';
 import { eventById, LocalEventBus, PostgresEventBus } from './platform/events/event-bus.ts';
 import { PROCESS_DOMAIN_EVENT, ProcessingEventBus } from './platform/events/event-processors.ts';
 import { registerOperationsRoutes } from './platform/http/operations.routes.ts';
+import { OutboundGuard } from './platform/http/outbound-guard.ts';
 import { type App, createHttpServer } from './platform/http/server.ts';
 import { JobQueue } from './platform/jobs/job-queue.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
@@ -131,8 +132,12 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
     metrics,
     storage: new FileSystemStorage(path.resolve(config.DATA_DIR, 'attachments')),
     secretBox: new SecretBox(config.SECRET_KEY ?? localSecretKey(config.DATA_DIR, logger, database.kind)),
+    outbound: new OutboundGuard(config.OUTBOUND_ALLOW_PRIVATE),
   };
-  const registry = createChannelRegistry({ deliveryTimeoutMs: config.DELIVERY_TIMEOUT_MS });
+  const registry = createChannelRegistry({
+    deliveryTimeoutMs: config.DELIVERY_TIMEOUT_MS,
+    outbound: platform.outbound,
+  });
   const tenants = new TenantService(platform);
   const users = new UserService(platform);
   const auth = new AuthService(platform);
@@ -160,7 +165,8 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
   const crm = new CrmService(platform, contacts);
   const crmWriteBack = new CrmWriteBackService(platform, crm, contacts, {
     retryBaseMs: config.DELIVERY_RETRY_BASE_MS,
-    maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+    // Write-back keeps its former count-based limit; replies use the retry horizon (README, Configuration).
+    maxAttempts: config.DELIVERY_MAX_ATTEMPTS ?? 8,
   });
   bus.register(crm.prewarmProcessor());
   bus.register(crmWriteBack.processor());
@@ -279,6 +285,7 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
       }
       await http.close();
       await jobs.stop();
+      platform.outbound.close();
       if (realtimeBus instanceof PostgresEventBus) await realtimeBus.stop();
       if (ownsDatabase) await database.close();
     },

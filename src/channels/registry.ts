@@ -1,4 +1,5 @@
 import { DomainError } from '../platform/errors.ts';
+import type { OutboundGuard } from '../platform/http/outbound-guard.ts';
 import type { ChannelAdapter } from './adapter.ts';
 import { apiChannelAdapter } from './api/api-channel.adapter.ts';
 import { emailChannelAdapter } from './email/email-channel.adapter.ts';
@@ -22,9 +23,12 @@ export class ChannelRegistry {
   }
 }
 
-export function createChannelRegistry(options: { deliveryTimeoutMs: number }): ChannelRegistry {
+export function createChannelRegistry(options: {
+  deliveryTimeoutMs: number;
+  outbound: OutboundGuard;
+}): ChannelRegistry {
   return new ChannelRegistry([
-    apiChannelAdapter({ timeoutMs: options.deliveryTimeoutMs }),
+    apiChannelAdapter({ timeoutMs: options.deliveryTimeoutMs, outbound: options.outbound }),
     emailChannelAdapter({ timeoutMs: options.deliveryTimeoutMs }),
   ]);
 }

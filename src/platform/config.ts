@@ -75,8 +75,25 @@ export const ConfigSchema = z.object({
       'private/loopback ranges (CIDR, comma-separated) that admin-configured outbound URLs may reach (intranet CRMs, tests); default none',
     ),
   REALTIME_BUS: z.enum(['local', 'postgres']).optional(),
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DELIVERY_MAX_ATTEMPTS: optionalString
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number().int().min(1).max(10_000).optional())
+    .describe(
+      'optional cap on delivery attempts of one reply; unset: only DELIVERY_RETRY_HORIZON_HOURS limits',
+    ),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(100).default(5_000),
+  DELIVERY_RETRY_MAX_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60_000)
+    .describe('longest wait between two delivery attempts (the doubling backoff stops growing here)'),
+  DELIVERY_RETRY_HORIZON_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24)
+    .describe('how long a reply is retried through a provider outage before it is marked failed'),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   SMTP_HOST: optionalString.describe('interface of the SMTP receiver (role smtp); default HOST'),
   SMTP_PORT: port.default(2525),

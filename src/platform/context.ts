@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { EventBus } from './events/domain-events.ts';
+import type { OutboundGuard } from './http/outbound-guard.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -17,4 +18,6 @@ export interface Platform {
   metrics: Metrics;
   storage: AttachmentStorage;
   secretBox: SecretBox;
+  /** The only way to call a URL an admin configured (webhooks, CRM, provider base URLs). */
+  outbound: OutboundGuard;
 }

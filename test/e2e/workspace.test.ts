@@ -148,7 +148,8 @@ describe('agent workspace in the browser', () => {
     expect(await reply.getByText('via WhatsApp Business').count()).toBe(1);
     await screenshot(page, '03-conversation-reply-delivered');
 
-    // The provider refuses the next reply for good: it shows as failed, with the reason and a retry.
+    // The provider refuses the next reply for good: it shows as failed, with the status (never the
+    // provider's own text) and a retry.
     workspace.receiver.respondWith(() => ({ status: 400, body: { error: 'recipient blocked' } }));
     await page.locator('input[type="file"]').setInputFiles({
       name: 'lieferschein.pdf',
@@ -160,7 +161,7 @@ describe('agent workspace in the browser', () => {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const failed = page.locator('.timeline-item', { hasText: 'Anbei der Lieferschein.' });
     await failed.locator('[data-status="failed"]').waitFor();
-    await failed.getByText(/recipient blocked/).waitFor();
+    await failed.getByText(/Webhook answered 400 Bad Request/).waitFor();
     await failed.getByRole('link', { name: 'Download lieferschein.pdf' }).waitFor();
     await screenshot(page, '03b-delivery-failed');
     workspace.receiver.respondWith(() => ({ status: 200, body: { id: 'provider-retried' } }));

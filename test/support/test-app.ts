@@ -38,6 +38,8 @@ export async function startTestApp(
     DELIVERY_RETRY_BASE_MS: '300',
     DELIVERY_TIMEOUT_MS: '2000',
     LOGIN_RATE_LIMIT: '1000',
+    // Fake providers listen on loopback; production refuses it (outbound-guard.test proves both).
+    OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8',
     // Only the IMAP tests need mailbox polling; every other test app leaves it off.
     IMAP_POLLING: 'off',
     ...(kind === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL } : {}),

@@ -1,10 +1,18 @@
 import type { z } from 'zod';
 import { DomainError } from '../../platform/errors.ts';
 import { parseGuardedJson } from '../../platform/http/input-guard.ts';
+import {
+  describeStatus,
+  type OutboundGuard,
+  OutboundRequestError,
+  type OutboundResponse,
+  retryAfterMs,
+} from '../../platform/http/outbound-guard.ts';
 import { hmacSha256Hex, randomToken, safeEqual } from '../../platform/security/crypto.ts';
 import type { ChannelAdapter, InboundItem, OutboundMessage, SendResult, WebhookRequest } from '../adapter.ts';
 import {
   API_SIGNATURE_HEADER,
+  API_SIGNATURE_TOLERANCE_SECONDS,
   ApiChannelSettings,
   ApiInboundBatch,
   type ApiInboundItem,
@@ -12,12 +20,37 @@ import {
   ApiStatusUpdate,
 } from './api-channel.schema.ts';
 
-export function signApiBody(secret: string, body: string | Buffer): string {
-  return `sha256=${hmacSha256Hex(secret, body)}`;
+const SIGNATURE_FORM = /^t=(\d{1,12}),sha256=([0-9a-f]{64})$/;
+
+/**
+ * The `X-Unisono-Signature` value for a body: `t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>">`.
+ * The timestamp is signed with the body, so a captured request cannot be replayed outside the window.
+ */
+export function signApiBody(
+  secret: string,
+  body: string | Buffer,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
+  return `t=${timestamp},sha256=${hmacSha256Hex(secret, Buffer.concat([Buffer.from(`${timestamp}.`), Buffer.from(body)]))}`;
+}
+
+/** The parts of a signature header, or undefined when it is not in the documented form. */
+export function parseApiSignature(header: string): { timestamp: number; digest: string } | undefined {
+  const match = SIGNATURE_FORM.exec(header.trim());
+  return match ? { timestamp: Number(match[1]), digest: match[2]! } : undefined;
+}
+
+export interface ApiChannelOptions {
+  /** Timeout of one webhook POST. */
+  timeoutMs: number;
+  outbound: OutboundGuard;
+  /** The clock signatures are checked against (seconds precision is enough). */
+  now?: () => number;
 }
 
 /** The generic API channel: signed JSON in, signed webhook POST out. */
-export function apiChannelAdapter(options: { timeoutMs: number }): ChannelAdapter<ApiChannelSettings> {
+export function apiChannelAdapter(options: ApiChannelOptions): ChannelAdapter<ApiChannelSettings> {
+  const now = options.now ?? Date.now;
   return {
     kind: 'api',
     displayName: 'API',
@@ -35,8 +68,23 @@ export function apiChannelAdapter(options: { timeoutMs: number }): ChannelAdapte
       if (typeof header !== 'string' || !settings.signingSecret) {
         throw new DomainError('invalid_signature', `Missing ${API_SIGNATURE_HEADER} header`);
       }
-      if (!safeEqual(header, signApiBody(settings.signingSecret, request.rawBody))) {
+      const signature = parseApiSignature(header);
+      if (!signature) {
+        throw new DomainError(
+          'invalid_signature',
+          `${API_SIGNATURE_HEADER} must be t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<body>">`,
+        );
+      }
+      const expected = signApiBody(settings.signingSecret, request.rawBody, signature.timestamp);
+      if (!safeEqual(header.trim(), expected)) {
         throw new DomainError('invalid_signature', `${API_SIGNATURE_HEADER} does not match the body`);
+      }
+      // Checked after the HMAC, so only the secret's holder learns that the clock was the problem.
+      if (Math.abs(now() / 1000 - signature.timestamp) > API_SIGNATURE_TOLERANCE_SECONDS) {
+        throw new DomainError(
+          'invalid_signature',
+          `${API_SIGNATURE_HEADER} timestamp is more than ${API_SIGNATURE_TOLERANCE_SECONDS} s away from the server's clock`,
+        );
       }
     },
 
@@ -111,41 +159,34 @@ export function apiChannelAdapter(options: { timeoutMs: number }): ChannelAdapte
           data: attachment.data.toString('base64'),
         })),
       });
-      let response: Response;
+      let response: OutboundResponse;
       try {
-        response = await fetch(settings.webhookUrl, {
+        response = await options.outbound.request(settings.webhookUrl, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            [API_SIGNATURE_HEADER]: signApiBody(settings.signingSecret ?? '', body),
+            [API_SIGNATURE_HEADER]: signApiBody(settings.signingSecret ?? '', body, Math.floor(now() / 1000)),
             'x-unisono-delivery-id': message.id,
           },
           body,
-          signal: AbortSignal.timeout(options.timeoutMs),
-          redirect: 'error',
+          timeoutMs: options.timeoutMs,
+          maxResponseBytes: 64 * 1024,
         });
       } catch (error) {
-        const cause =
-          (error as Error).name === 'TimeoutError'
-            ? `timed out after ${options.timeoutMs} ms`
-            : describe(error);
-        return { status: 'retryable', reason: `Webhook not reachable: ${cause}` };
+        if (!(error instanceof OutboundRequestError)) throw error;
+        const reason = `Webhook ${error.reason}`;
+        return error.retryable ? { status: 'retryable', reason } : { status: 'permanent', reason };
       }
-      const text = await response.text().catch(() => '');
-      if (response.ok) {
-        return { status: 'sent', externalId: externalIdFrom(text) ?? message.id };
+      if (response.status >= 200 && response.status < 300) {
+        return { status: 'sent', externalId: externalIdFrom(response.text) ?? message.id };
       }
-      const reason = `Webhook answered ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`;
-      if (
-        response.status >= 500 ||
-        response.status === 408 ||
-        response.status === 429 ||
-        response.status === 425
-      ) {
+      // Only the status: the receiver's own words could carry anything, e.g. what an internal port answers.
+      const reason = `Webhook ${describeStatus(response.status)}`;
+      if ([408, 425, 429].includes(response.status) || response.status >= 500) {
         return {
           status: 'retryable',
           reason,
-          retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+          retryAfterMs: retryAfterMs(response.header('retry-after'), now()),
         };
       }
       return { status: 'permanent', reason };
@@ -161,11 +202,6 @@ function schemaFor(json: unknown) {
   return ApiInboundMessage;
 }
 
-function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
-}
-
 function externalIdFrom(text: string): string | undefined {
   try {
     const parsed = JSON.parse(text) as { id?: unknown };
@@ -175,12 +211,4 @@ function externalIdFrom(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { IDENTITY_KINDS } from '../../platform/db/schema.ts';
 
+/** `t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>">` in both directions (see signApiBody). */
 export const API_SIGNATURE_HEADER = 'x-unisono-signature';
+/** How far a signature's timestamp may be from the receiver's clock, either way: the replay window. */
+export const API_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export const ApiChannelSettings = z.object({
   webhookUrl: z

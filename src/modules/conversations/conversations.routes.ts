@@ -131,6 +131,24 @@ export function registerConversationRoutes(
       presentMessage(await outbound.retry(request.actor, request.params.id, request.params.messageId)),
   );
 
+  app.post(
+    '/api/v1/conversations/:id/messages/:messageId/send-now',
+    {
+      config: requireRole('agent'),
+      schema: {
+        tags: ['messages'],
+        summary: 'Try a reply that waits for its next delivery attempt at once',
+        description:
+          'For a queued reply between retries (see `attempts` and `nextAttemptAt`); the attempt counts like any ' +
+          'other. 409 when the reply is not queued or an attempt is already under way.',
+        params: MessageParams,
+        response: { 200: MessageView },
+      },
+    },
+    async (request) =>
+      presentMessage(await outbound.sendNow(request.actor, request.params.id, request.params.messageId)),
+  );
+
   app.get(
     '/api/v1/conversations/:id/messages/:messageId/raw',
     {

@@ -6,6 +6,8 @@ export const DELIVER_OUTBOUND_MESSAGE = 'deliver-outbound-message';
 export interface DeliverOutboundMessageJob {
   tenantId: string;
   messageId: string;
+  /** The message's nextAttemptAt this job was enqueued for; absent in jobs from before it was added. */
+  scheduledFor?: string;
 }
 
 export async function startDeliveryWorkers(jobs: JobQueue, outbound: OutboundMessageService): Promise<void> {

@@ -35,7 +35,8 @@ export function registerInboundRoutes(app: App, inbound: InboundMessageService) 
           summary: 'Provider webhook: inbound messages and delivery reports for one channel',
           description:
             'For an API channel: JSON as in the request body schema, signed with header ' +
-            '`X-Unisono-Signature: sha256=<hex HMAC-SHA256 of the raw body with the channel signing secret>`. ' +
+            '`X-Unisono-Signature: t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>" with the channel ' +
+            'signing secret>`; a timestamp more than 300 s from the server clock is refused (replay window). ' +
             'Answers 202 once every message is stored; re-sending a message id is harmless.',
           params: z.object({ channelId: z.uuid() }),
           body: ApiInboundPayload,

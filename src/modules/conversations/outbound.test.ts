@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTenant,
@@ -10,7 +11,7 @@ import {
 } from '../../../test/support/factories.ts';
 import { FakeReceiver } from '../../../test/support/fake-receiver.ts';
 import { startTestApp, type TestApp, testDatabases } from '../../../test/support/test-app.ts';
-import { signApiBody } from '../../channels/api/api-channel.adapter.ts';
+import { parseApiSignature, signApiBody } from '../../channels/api/api-channel.adapter.ts';
 
 describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
   let app: TestApp;
@@ -93,7 +94,10 @@ describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
     });
     await waitForStatus(inbound.conversationId, reply.body.id, 'sent');
     const request = shop.requests.find((candidate) => candidate.json?.id === reply.body.id)!;
-    expect(request.headers['x-unisono-signature']).toBe(signApiBody(channel.secret, request.body));
+    const header = request.headers['x-unisono-signature'] as string;
+    const signature = parseApiSignature(header)!;
+    expect(Math.abs(signature.timestamp - Date.now() / 1000)).toBeLessThan(300);
+    expect(header).toBe(signApiBody(channel.secret, request.body, signature.timestamp));
   });
 
   it('defaults to the preferred reply channel, else the channel of the last inbound message', async () => {
@@ -149,7 +153,9 @@ describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
       });
       const failed = await waitForStatus(inbound.conversationId, reply.body.id, 'failed');
       expect(failed.attempts).toBe(3);
-      expect(failed.statusReason).toMatch(/500.*gave up after 3 attempts/);
+      expect(failed.statusReason).toBe(
+        'Webhook answered 500 Internal Server Error (gave up after 3 attempts)',
+      );
 
       down.respondWith(() => ({ status: 200, body: {} }));
       const retried = await tenant.api.post(
@@ -162,10 +168,10 @@ describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
     }
   });
 
-  it('fails at once on a permanent error with the receiver’s reason', async () => {
+  it('fails at once on a permanent error, recording the status but never the receiver’s words', async () => {
     const rejecting = await new FakeReceiver(() => ({
       status: 400,
-      body: { error: 'unknown recipient' },
+      body: { error: 'unknown recipient; redis on 10.0.0.7:6379 answered -ERR' },
     })).start();
     try {
       const channel = await givenApiChannel(tenant, { webhookUrl: rejecting.url });
@@ -175,7 +181,7 @@ describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
       });
       const failed = await waitForStatus(inbound.conversationId, reply.body.id, 'failed');
       expect(failed.attempts).toBe(1);
-      expect(failed.statusReason).toContain('unknown recipient');
+      expect(failed.statusReason).toBe('Webhook answered 400 Bad Request');
       expect(rejecting.requests).toHaveLength(1);
     } finally {
       await rejecting.stop();
@@ -206,6 +212,126 @@ describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
     );
     expect(message).toMatchObject({ status: 'read' });
     expect(message.readAt).not.toBeNull();
+  });
+
+  it('records a failed report after delivered or read as an event, without moving the status back', async () => {
+    const channel = await givenApiChannel(tenant, { webhookUrl: shop.url });
+    const inbound = await receiveApiMessage(app, channel);
+    const reply = await tenant.api.post(`/api/v1/conversations/${inbound.conversationId}/replies`, {
+      text: 'Angekommen?',
+    });
+    await waitForStatus(inbound.conversationId, reply.body.id, 'sent');
+    const report = (status: string, reason?: string) =>
+      postToChannel(app, channel, { type: 'status', messageId: reply.body.id, status, reason });
+    expect((await report('delivered')).body.results[0]).toMatchObject({ applied: true });
+    const late = await report('failed', 'expired');
+    expect(late.body.results[0]).toMatchObject({ type: 'status', messageId: reply.body.id, applied: false });
+
+    const message = (await messagesOf(inbound.conversationId)).find((item) => item.id === reply.body.id);
+    expect(message).toMatchObject({ status: 'delivered', failedAt: null, statusReason: null });
+    const retry = await tenant.api.post(
+      `/api/v1/conversations/${inbound.conversationId}/messages/${reply.body.id}/retry`,
+    );
+    expect(retry.status).toBe(409);
+    const { rows } = await app.unisono.platform.database.executeSql(
+      `select payload from domain_events where tenant_id = $1 and entity_id = $2 and type = 'message.status_reported'`,
+      [tenant.id, reply.body.id],
+    );
+    expect(rows.map((row: any) => row.payload)).toEqual([
+      {
+        messageId: reply.body.id,
+        reported: 'failed',
+        reason: 'expired',
+        status: 'delivered',
+        applied: false,
+      },
+    ]);
+  });
+
+  it('takes a failure report for a sent message, sanitised, and a later delivery report over it', async () => {
+    const channel = await givenApiChannel(tenant, { webhookUrl: shop.url });
+    const inbound = await receiveApiMessage(app, channel);
+    const reply = await tenant.api.post(`/api/v1/conversations/${inbound.conversationId}/replies`, {
+      text: 'Zweiter Versuch',
+    });
+    await waitForStatus(inbound.conversationId, reply.body.id, 'sent');
+    const failed = await postToChannel(app, channel, {
+      type: 'status',
+      messageId: reply.body.id,
+      status: 'failed',
+      reason: `handset\r\nunreachable ${'x'.repeat(400)}`,
+    });
+    expect(failed.body.results[0]).toMatchObject({ applied: true });
+    const shown = await waitForStatus(inbound.conversationId, reply.body.id, 'failed');
+    expect(shown.statusReason).toMatch(/^handset unreachable x+…$/);
+    expect(shown.statusReason.length).toBeLessThanOrEqual(200);
+    await postToChannel(app, channel, { type: 'status', messageId: reply.body.id, status: 'read' });
+    expect(await waitForStatus(inbound.conversationId, reply.body.id, 'read')).toMatchObject({
+      statusReason: null,
+    });
+  });
+
+  it('refuses webhooks to private and metadata addresses outside OUTBOUND_ALLOW_PRIVATE', async () => {
+    const port = new URL(shop.url).port;
+    for (const webhookUrl of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.255.255.1/hook',
+      `http://[::1]:${port}/webhook`,
+      `http://[::ffff:169.254.169.254]/`,
+    ]) {
+      const channel = await givenApiChannel(tenant, { webhookUrl });
+      const inbound = await receiveApiMessage(app, channel);
+      const reply = await tenant.api.post(`/api/v1/conversations/${inbound.conversationId}/replies`, {
+        text: 'Geheim?',
+      });
+      const failed = await waitForStatus(inbound.conversationId, reply.body.id, 'failed');
+      expect(failed.attempts).toBe(1);
+      expect(failed.statusReason).toMatch(
+        /^Webhook is not an allowed destination: .* \(see OUTBOUND_ALLOW_PRIVATE\)$/,
+      );
+    }
+  });
+
+  it('lets the agent send a reply that waits for its next attempt now', async () => {
+    const slow = await new FakeReceiver((_request, index) =>
+      index === 0
+        ? { status: 503, body: {}, headers: { 'retry-after': '3600' } }
+        : { status: 200, body: { id: 'provider-now' } },
+    ).start();
+    try {
+      const channel = await givenApiChannel(tenant, { webhookUrl: slow.url });
+      const inbound = await receiveApiMessage(app, channel);
+      const reply = await tenant.api.post(`/api/v1/conversations/${inbound.conversationId}/replies`, {
+        text: 'Jetzt bitte',
+      });
+      const waiting = await eventually(async () => {
+        const message = (await messagesOf(inbound.conversationId)).find((item) => item.id === reply.body.id);
+        return message?.attempts === 1 ? message : undefined;
+      });
+      expect(waiting.status).toBe('queued');
+      expect(Date.parse(waiting.nextAttemptAt) - Date.now()).toBeGreaterThan(30 * 60_000);
+      const path = `/api/v1/conversations/${inbound.conversationId}/messages/${reply.body.id}/send-now`;
+      const now = await tenant.api.post(path);
+      expect(now.status).toBe(200);
+      expect(Date.parse(now.body.nextAttemptAt)).toBeLessThanOrEqual(Date.now());
+      const sent = await waitForStatus(inbound.conversationId, reply.body.id, 'sent');
+      expect(sent).toMatchObject({ attempts: 2, externalId: 'provider-now', nextAttemptAt: null });
+      expect((await tenant.api.post(path)).status).toBe(409);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('refuses an inbound signature without the signed timestamp', async () => {
+    const channel = await givenApiChannel(tenant, { webhookUrl: shop.url });
+    const body = JSON.stringify({ id: unique('old'), from: { value: 'old@example.de' }, text: 'alt' });
+    const legacy = `sha256=${createHmac('sha256', channel.secret).update(body).digest('hex')}`;
+    const response = await fetch(`${app.url}/api/v1/inbound/${channel.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-unisono-signature': legacy },
+      body,
+    });
+    expect(response.status).toBe(401);
   });
 
   it('keeps internal notes inside: nothing is sent to any channel', async () => {

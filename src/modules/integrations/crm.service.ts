@@ -94,7 +94,12 @@ export class CrmService {
         'The CRM signing secret is unreadable (is SECRET_KEY the same on every node?)',
       );
     }
-    return new HttpCrmConnector({ baseUrl: row.baseUrl, signingSecret, timeoutMs: row.timeoutMs });
+    return new HttpCrmConnector({
+      baseUrl: row.baseUrl,
+      signingSecret,
+      timeoutMs: row.timeoutMs,
+      outbound: this.platform.outbound,
+    });
   }
 
   /**

@@ -232,7 +232,8 @@ describe.each(testDatabases())('CRM connector on %s', (kind) => {
     const failed = await crmOf(tenant, contact.id);
     expect(failed.status).toBe(200);
     expect(failed.body).toMatchObject({ found: true, stale: true, attributes: ANNA.attributes });
-    expect(failed.body.error).toContain('CRM answered 500');
+    // The status only: the CRM's own text ("database down") is never shown.
+    expect(failed.body.error).toBe('CRM answered 500 Internal Server Error');
     expect(failed.body.fetchedAt).toBe(fresh.fetchedAt);
 
     crm.lookup = () => 'hang';
@@ -383,6 +384,21 @@ describe.each(testDatabases())('CRM connector on %s', (kind) => {
     );
     const again = await tenant.api.post(`/api/v1/integrations/crm/activity-log/${failed.id}/retry`);
     expect(again.status).toBe(409);
+  });
+
+  it('never calls a CRM on a private or metadata address the allow-list does not name', async () => {
+    const tenant = await createTenant(app);
+    const saved = await tenant.api.request('PUT', '/api/v1/integrations/crm', {
+      baseUrl: 'http://169.254.169.254/latest',
+      timeoutMs: 1000,
+    });
+    expect(saved.status).toBe(201);
+    const contact = await givenContact(tenant);
+    const panel = (await crmOf(tenant, contact.id)).body;
+    expect(panel).toMatchObject({ enabled: true, stale: true });
+    expect(panel.error).toBe(
+      'CRM is not an allowed destination: 169.254.169.254 is (or resolves to) a private, loopback or reserved address (see OUTBOUND_ALLOW_PRIVATE)',
+    );
   });
 
   it('keeps tenants apart: another tenant sees neither the CRM data, the config nor the log', async () => {

@@ -1,3 +1,10 @@
+import {
+  describeStatus,
+  type OutboundGuard,
+  OutboundRequestError,
+  type OutboundResponse,
+  retryAfterMs,
+} from '../../platform/http/outbound-guard.ts';
 import { hmacSha256Hex } from '../../platform/security/crypto.ts';
 import {
   type CrmActivityPayload,
@@ -14,6 +21,7 @@ export interface HttpCrmConnectorOptions {
   baseUrl: string;
   signingSecret: string;
   timeoutMs: number;
+  outbound: OutboundGuard;
 }
 
 export function signCrmBody(secret: string, body: string): string {
@@ -33,10 +41,12 @@ export class HttpCrmConnector implements CrmConnector {
     const outcome = await this.post('/lookup', query);
     if (outcome.type === 'failed') throw new CrmLookupError(outcome.reason);
     const { response, text } = outcome;
+    if (response.truncated)
+      throw new CrmLookupError(`CRM response is larger than ${MAX_RESPONSE_BYTES} bytes`);
     // A CRM that answers "no such customer" with 404 instead of {found:false} means the same.
     if (response.status === 404)
       return { found: false, externalId: null, profileUrl: null, attributes: {}, orders: [] };
-    if (!response.ok) throw new CrmLookupError(describeStatus(response.status, text));
+    if (!isSuccess(response)) throw new CrmLookupError(`CRM ${describeStatus(response.status)}`);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -45,9 +55,18 @@ export class HttpCrmConnector implements CrmConnector {
     }
     const parsed = CrmLookupResult.safeParse(json);
     if (!parsed.success) {
+      // Paths only, and only their word characters: the keys come from the CRM's answer.
       const issues = parsed.error.issues
         .slice(0, 3)
-        .map((issue) => `${issue.path.join('.') || 'body'} ${issue.message}`)
+        .map(
+          (issue) =>
+            `${
+              issue.path
+                .join('.')
+                .replace(/[^\w.]/g, '')
+                .slice(0, 60) || 'body'
+            } is invalid`,
+        )
         .join('; ');
       throw new CrmLookupError(`CRM answered an invalid lookup response: ${issues}`);
     }
@@ -56,16 +75,19 @@ export class HttpCrmConnector implements CrmConnector {
 
   async recordActivity(activity: CrmActivityPayload): Promise<CrmWriteResult> {
     const outcome = await this.post('/activities', activity, { 'x-unisono-delivery-id': activity.id });
-    if (outcome.type === 'failed') return { status: 'retryable', reason: outcome.reason, statusCode: null };
-    const { response, text } = outcome;
-    if (response.ok) return { status: 'delivered', statusCode: response.status };
-    const reason = describeStatus(response.status, text);
+    if (outcome.type === 'failed') {
+      const { reason, retryable } = outcome;
+      return { status: retryable ? 'retryable' : 'permanent', reason, statusCode: null };
+    }
+    const { response } = outcome;
+    if (isSuccess(response)) return { status: 'delivered', statusCode: response.status };
+    const reason = `CRM ${describeStatus(response.status)}`;
     if (response.status >= 500 || [408, 425, 429].includes(response.status)) {
       return {
         status: 'retryable',
         reason,
         statusCode: response.status,
-        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        retryAfterMs: retryAfterMs(response.header('retry-after')),
       };
     }
     return { status: 'permanent', reason, statusCode: response.status };
@@ -75,12 +97,14 @@ export class HttpCrmConnector implements CrmConnector {
     path: string,
     payload: unknown,
     headers: Record<string, string> = {},
-  ): Promise<{ type: 'answered'; response: Response; text: string } | { type: 'failed'; reason: string }> {
+  ): Promise<
+    | { type: 'answered'; response: OutboundResponse; text: string }
+    | { type: 'failed'; reason: string; retryable: boolean }
+  > {
     const body = JSON.stringify(payload);
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}${path}`;
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      const response = await fetch(url, {
+      const response = await this.options.outbound.request(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -90,40 +114,18 @@ export class HttpCrmConnector implements CrmConnector {
           ...headers,
         },
         body,
-        signal,
-        redirect: 'error',
+        timeoutMs: this.options.timeoutMs,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
       });
-      const declared = Number(response.headers.get('content-length') ?? 0);
-      if (declared > MAX_RESPONSE_BYTES) {
-        await response.body?.cancel().catch(() => {});
-        return { type: 'failed', reason: `CRM response is larger than ${MAX_RESPONSE_BYTES} bytes` };
-      }
-      const text = await response.text();
-      if (text.length > MAX_RESPONSE_BYTES)
-        return { type: 'failed', reason: `CRM response is larger than ${MAX_RESPONSE_BYTES} bytes` };
-      return { type: 'answered', response, text };
+      return { type: 'answered', response, text: response.text };
     } catch (error) {
-      if (signal.aborted)
-        return { type: 'failed', reason: `CRM timed out after ${this.options.timeoutMs} ms` };
-      return { type: 'failed', reason: `CRM not reachable: ${describeError(error)}` };
+      if (error instanceof OutboundRequestError)
+        return { type: 'failed', reason: `CRM ${error.reason}`, retryable: error.retryable };
+      throw error;
     }
   }
 }
 
-function describeStatus(status: number, text: string): string {
-  const excerpt = text.replace(/\s+/g, ' ').trim().slice(0, 300);
-  return `CRM answered ${status}${excerpt ? `: ${excerpt}` : ''}`;
-}
-
-function describeError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+function isSuccess(response: OutboundResponse): boolean {
+  return response.status >= 200 && response.status < 300;
 }

@@ -270,6 +270,16 @@ export function useRetryMessage() {
   });
 }
 
+/** "Send now": a queued reply waiting for its next retry is tried at once. */
+export function useSendMessageNow() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (message: Message) =>
+      api.post<Message>(`/api/v1/conversations/${message.conversationId}/messages/${message.id}/send-now`),
+    onSuccess: (message) => storeMessage(client, message, 'response'),
+  });
+}
+
 export function useUpdateContact() {
   const client = useQueryClient();
   return useMutation({

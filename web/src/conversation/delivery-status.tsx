@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../api/errors.ts';
-import { useRetryMessage } from '../api/queries.ts';
+import { useRetryMessage, useSendMessageNow } from '../api/queries.ts';
 import type { Message } from '../api/types.ts';
 import { Icon } from '../components/icons.tsx';
 import { formatFull } from '../lib/time-format.ts';
@@ -15,10 +15,11 @@ const ICONS = {
   received: 'inbound',
 } as const;
 
-/** Where an outgoing message stands; a failed one says why and can be sent again. */
+/** Where an outgoing message stands; a waiting one can be sent now, a failed one says why and can be sent again. */
 export function DeliveryStatus({ message }: { message: Message }) {
   const { t, i18n } = useTranslation();
   const retry = useRetryMessage();
+  const sendNow = useSendMessageNow();
   if (!message.status || message.direction === 'inbound') return null;
   const status = message.status;
   const when =
@@ -43,6 +44,24 @@ export function DeliveryStatus({ message }: { message: Message }) {
           {message.statusReason && ` · ${t('delivery.reason', { reason: message.statusReason })}`}
         </span>
       )}
+      {status === 'queued' &&
+        message.attempts > 0 &&
+        message.nextAttemptAt &&
+        Date.parse(message.nextAttemptAt) > Date.now() && (
+          <button
+            type="button"
+            className="button button-small"
+            disabled={sendNow.isPending}
+            onClick={() =>
+              sendNow.mutate(message, {
+                onSuccess: () => showToast(t('delivery.sendingNow'), { tone: 'success' }),
+                onError: (error) => showToast(describeError(error, t), { tone: 'error' }),
+              })
+            }
+          >
+            <Icon name="outbound" size={14} /> {t('delivery.sendNow')}
+          </button>
+        )}
       {status === 'failed' && (
         <>
           {message.statusReason && (

@@ -200,6 +200,8 @@ export const de: Translations = {
     retry: 'Erneut senden',
     retried: 'Erneut eingereiht',
     reason: 'Grund: {{reason}}',
+    sendNow: 'Jetzt senden',
+    sendingNow: 'Wird jetzt gesendet',
   },
   activity: {
     status_changed: '{{actor}} hat den Status auf {{to}} gesetzt',

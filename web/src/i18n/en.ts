@@ -198,6 +198,8 @@ export const en = {
     retry: 'Retry',
     retried: 'Queued again',
     reason: 'Reason: {{reason}}',
+    sendNow: 'Send now',
+    sendingNow: 'Sending now',
   },
   activity: {
     status_changed: '{{actor}} changed the status to {{to}}',

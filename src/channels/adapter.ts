@@ -37,6 +37,11 @@ export interface Participant {
 /** A provider message in canonical form: what the ingest pipeline understands. */
 export interface InboundMessage {
   externalId: string;
+  /**
+   * A fingerprint of the content. Senders reuse ids (mail clients and list servers reuse Message-IDs): a stored
+   * message with the same externalId and another contentHash is a different message, not a repeat.
+   */
+  contentHash?: string;
   from: InboundIdentity;
   text: string;
   html?: string;

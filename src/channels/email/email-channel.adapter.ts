@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DomainError } from '../../platform/errors.ts';
 import { hmacSha256Hex, randomToken, safeEqual } from '../../platform/security/crypto.ts';
 import type { ChannelAdapter, InboundItem, InboundMessage, Participant, WebhookRequest } from '../adapter.ts';
@@ -9,6 +8,7 @@ import {
   RAW_MIME_SIGNATURE_HEADER,
 } from './email-channel.schema.ts';
 import { autoReplyReason, isOwnMail, OWN_MESSAGE_ID } from './email-classifier.ts';
+import { contentFingerprint } from './mail-fingerprint.ts';
 import { type ParsedEmail, parseEmail } from './mime-message.parser.ts';
 import { splitReply } from './reply-text.parser.ts';
 import { baseAddress, conversationFromReplyAddress, conversationNumberInSubject } from './reply-token.ts';
@@ -74,12 +74,12 @@ export function toInboundMessage(
   const split = splitReply(mail.text, { forwarded: FORWARD_SUBJECT.test(mail.subject ?? '') });
   const autoReply = autoReplyReason(mail);
   const missing = bodyMissingReason(mail);
+  const contentHash = contentFingerprint(raw);
   const externalId =
-    mail.messageId && mail.messageId.length <= 300
-      ? mail.messageId
-      : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+    mail.messageId && mail.messageId.length <= 300 ? mail.messageId : `sha256:${contentHash}`;
   return {
     externalId,
+    contentHash,
     from: { kind: 'email', value: mail.from.address, ...(mail.from.name ? { name: mail.from.name } : {}) },
     text: split.text,
     html: mail.html,

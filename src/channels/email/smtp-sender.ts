@@ -60,9 +60,12 @@ export function replySubject(
   return base ? `${base} ${reference}` : reference;
 }
 
+/** The Message-ID of a stored id: a mail that reused a Message-ID is stored as `<id> <content hash>`. */
+const mailMessageId = (externalId: string) => externalId.split(' ')[0]!;
+
 /** Long threads: the first and the last References are the ones threading needs (RFC 5322 §3.6.4). */
 function referencesHeader(ids: string[]): string[] {
-  const valid = ids.filter((id) => MESSAGE_ID.test(id));
+  const valid = [...new Set(ids.map(mailMessageId))].filter((id) => MESSAGE_ID.test(id));
   const kept = valid.length > 20 ? [valid[0]!, ...valid.slice(-19)] : valid;
   return kept.map((id) => `<${id}>`);
 }
@@ -70,10 +73,8 @@ function referencesHeader(ids: string[]): string[] {
 /** The mail as nodemailer composes it: From, Reply-To with the conversation token, threading headers. */
 export function composeMail(message: OutboundMessage, settings: EmailChannelSettings) {
   const signature = renderSignature(settings.signatureTemplate, message, settings);
-  const inReplyTo =
-    message.inReplyToExternalId && MESSAGE_ID.test(message.inReplyToExternalId)
-      ? `<${message.inReplyToExternalId}>`
-      : undefined;
+  const answered = message.inReplyToExternalId && mailMessageId(message.inReplyToExternalId);
+  const inReplyTo = answered && MESSAGE_ID.test(answered) ? `<${answered}>` : undefined;
   const references = referencesHeader(message.references);
   const text = signature ? `${message.text}\n\n-- \n${signature}` : message.text;
   const html = `${message.html ?? textToHtml(message.text)}${signature ? `<div class="signature">-- <br>${escapeHtml(signature).replace(/\r?\n/g, '<br>')}</div>` : ''}`;

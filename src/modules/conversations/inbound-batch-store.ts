@@ -54,6 +54,23 @@ const DUPLICATE_PROBE_MS = 30_000;
 /** A provider id of the batch is stored already (by an earlier or a concurrent transaction). */
 export class DuplicateMessage extends Error {}
 
+/** A stored message under the same provider id whose content differs: the sender reused the id. */
+export function reusesId(stored: { contentHash: string | null }, inbound: InboundMessage): boolean {
+  return (
+    inbound.contentHash !== undefined &&
+    stored.contentHash !== null &&
+    stored.contentHash !== inbound.contentHash
+  );
+}
+
+/**
+ * The id a message that reuses a stored provider id is kept under: the id and its content hash, so a repeat of
+ * that message finds it again. The space keeps it apart from real ids (no Message-ID contains one).
+ */
+export function distinctExternalId(inbound: InboundMessage): string {
+  return `${inbound.externalId} ${inbound.contentHash!.slice(0, 32)}`;
+}
+
 const externalKeyOf = (pending: PendingInbound): ExternalMessageKey => ({
   tenantId: pending.channel.tenantId,
   channelId: pending.channel.id,
@@ -241,6 +258,8 @@ export class InboundBatchStore {
     for (const [position, item] of batch.entries()) {
       const key = keyText(externalKeyOf(item));
       const existing = stored.get(key);
+      // Another message under a stored id: the caller stores it alone, under an id of its own.
+      if (existing && reusesId(existing, item.inbound)) throw new DuplicateMessage();
       if (existing) {
         results[position] = {
           messageId: existing.id,
@@ -251,6 +270,8 @@ export class InboundBatchStore {
         continue;
       }
       const first = firsts.get(key);
+      if (first !== undefined && batch[first]!.inbound.contentHash !== item.inbound.contentHash)
+        throw new DuplicateMessage();
       if (first !== undefined) repeats.push({ position, first });
       else {
         firsts.set(key, position);
@@ -264,6 +285,7 @@ export class InboundBatchStore {
 function metadataOf({ inbound, raw }: PendingInbound): Record<string, unknown> {
   return {
     ...(inbound.metadata ?? {}),
+    ...(inbound.contentHash ? { contentHash: inbound.contentHash } : {}),
     ...(inbound.sentAt ? { sentAt: inbound.sentAt.toISOString() } : {}),
     ...(inbound.cc?.length ? { cc: inbound.cc.map((participant) => participant.value.toLowerCase()) } : {}),
     ...(raw

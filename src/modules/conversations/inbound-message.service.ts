@@ -15,8 +15,10 @@ import { storeFiles } from './attachment.service.ts';
 import { findInboundMessages } from './inbound.repository.ts';
 import {
   DuplicateMessage,
+  distinctExternalId,
   InboundBatchStore,
   type PendingInbound,
+  reusesId,
   type StoredMessage,
 } from './inbound-batch-store.ts';
 import type { OutboundMessageService } from './outbound-message.service.ts';
@@ -101,9 +103,14 @@ export class InboundMessageService {
   ): Promise<IngestResult> {
     const started = performance.now();
     const tenantId = channel.tenantId;
-    // Files are written before the transaction; a known duplicate is answered without writing them again.
+    // Files are written before the transaction; a known repeat is answered without writing them again.
     const hasFiles = inbound.attachments.length > 0 || inbound.raw !== undefined;
-    const existing = hasFiles ? await this.findExisting(channel, inbound.externalId) : undefined;
+    let existing =
+      hasFiles || inbound.contentHash ? await this.findExisting(channel, inbound.externalId) : undefined;
+    if (existing && reusesId(existing, inbound)) {
+      inbound = { ...inbound, externalId: distinctExternalId(inbound) };
+      existing = await this.findExisting(channel, inbound.externalId);
+    }
     if (existing) return this.duplicate(channel, existing);
     const files = await storeFiles(this.platform.storage, tenantId, inbound.attachments);
     const [raw] = inbound.raw
@@ -123,6 +130,8 @@ export class InboundMessageService {
       if (!(error instanceof DuplicateMessage)) throw error;
       const winner = await this.findExisting(channel, inbound.externalId);
       if (!winner) throw new Error('duplicate message vanished');
+      // A concurrent message took the id with other content: this one is stored under its own id.
+      if (reusesId(winner, inbound)) return this.ingest(channel, inbound, threading);
       return this.duplicate(channel, winner);
     }
   }
@@ -138,7 +147,10 @@ export class InboundMessageService {
     };
   }
 
-  private async findExisting(channel: ChannelRow, externalId: string): Promise<StoredMessage | undefined> {
+  private async findExisting(
+    channel: ChannelRow,
+    externalId: string,
+  ): Promise<(StoredMessage & { contentHash: string | null }) | undefined> {
     const [row] = await findInboundMessages(this.platform.database, [
       { tenantId: channel.tenantId, channelId: channel.id, externalId },
     ]);
@@ -148,6 +160,7 @@ export class InboundMessageService {
         conversationId: row.conversationId,
         contactId: row.contactId,
         duplicate: true,
+        contentHash: row.contentHash,
       }
     );
   }

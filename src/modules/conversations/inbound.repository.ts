@@ -20,6 +20,8 @@ export interface StoredInbound extends ExternalMessageKey {
   id: string;
   conversationId: string;
   contactId: string;
+  /** InboundMessage.contentHash of the stored message, when its channel gives one. */
+  contentHash: string | null;
 }
 
 /** Inbound messages already stored under these provider ids (the dedupe step). */
@@ -30,7 +32,8 @@ export async function findInboundMessages(
   if (keys.length === 0) return [];
   const { rows } = await executor.executeSql(
     `select message.id, message.conversation_id as "conversationId", message.contact_id as "contactId",
-            message.tenant_id as "tenantId", message.channel_id as "channelId", message.external_id as "externalId"
+            message.tenant_id as "tenantId", message.channel_id as "channelId", message.external_id as "externalId",
+            message.metadata ->> 'contentHash' as "contentHash"
      from unnest($1::uuid[], $2::uuid[], $3::text[]) as wanted(tenant_id, channel_id, external_id)
      cross join lateral (
        select * from messages

@@ -128,6 +128,44 @@ describe.each(testDatabases())('SMTP receiver on %s', (kind) => {
     expect(agentView.body.items.map((item: any) => item.id)).toContain(noSender.id);
   });
 
+  it('stores a different mail that reuses a Message-ID, and a byte-identical resend once', async () => {
+    const channel = await givenEmailChannel(tenant);
+    const messageId = `<${unique('reused')}@list.example>`;
+    const first = await buildMail({
+      from: 'anna@kunde.example',
+      to: channel.address,
+      messageId,
+      subject: unique('Erste'),
+      text: 'Erste Mail',
+    });
+    const other = await buildMail({
+      from: 'bernd@kunde.example',
+      to: channel.address,
+      messageId,
+      subject: unique('Zweite'),
+      text: 'Ganz andere Mail',
+    });
+    const sameSender = await buildMail({
+      from: 'anna@kunde.example',
+      to: channel.address,
+      messageId,
+      subject: unique('Dritte'),
+      text: 'Noch eine Mail',
+    });
+    for (const raw of [first, other, sameSender, first, other]) {
+      const info = await send(raw, 'list@list.example', [channel.address]);
+      expect(info.response).toMatch(/^250 /);
+    }
+    const subjects = [first, other, sameSender].map((raw) =>
+      /^Subject: (.*)$/m.exec(raw.toString())![1]!.trim(),
+    );
+    for (const subject of subjects) {
+      const found = await conversationsWith(subject);
+      expect(found, subject).toHaveLength(1);
+      expect(found[0].messageCount, subject).toBe(1);
+    }
+  });
+
   it('slows down a client over the per-address rate limit with 450', async () => {
     const channel = await givenEmailChannel(tenant);
     const transport = createTransport({

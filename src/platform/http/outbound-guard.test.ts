@@ -207,6 +207,15 @@ describe('outbound guard', () => {
     expect(error.message).not.toMatch(/ECONNREFUSED/);
   });
 
+  it('resolves a host for other transports (SMTP, IMAP) to checked addresses only', async () => {
+    expect((await failureOf(strict.resolve('localhost'))).failure).toBe('refused');
+    expect((await failureOf(strict.resolve('169.254.169.254'))).failure).toBe('refused');
+    const addresses = await onPremises.resolve('localhost');
+    expect(addresses.map((entry) => entry.address)).toContain('127.0.0.1');
+    expect(addresses.every((entry) => onPremises.policy.allows(entry.address))).toBe(true);
+    expect(await strict.resolve('8.8.8.8')).toEqual([{ address: '8.8.8.8', family: 4 }]);
+  });
+
   it('makes reported reasons one short printable line', () => {
     expect(shortReason('bad\r\nX-Injected: 1\u0000\u202e', 200)).toBe('bad X-Injected: 1');
     expect(shortReason('y'.repeat(500), 50)).toHaveLength(50);

@@ -299,6 +299,8 @@ export const conversations = pgTable(
     language: text('language'),
     subject: text('subject'),
     externalThreadId: text('external_thread_id'),
+    /** The conversation a message pointed at but could not join (another customer's thread): shown as related. */
+    relatedConversationId: uuid('related_conversation_id'),
     lastInboundChannelId: uuid('last_inbound_channel_id'),
     lastInboundIdentityId: uuid('last_inbound_identity_id'),
     preferredChannelId: uuid('preferred_channel_id'),

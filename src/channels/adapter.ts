@@ -105,6 +105,10 @@ export interface OutboundMessage {
   author?: { id: string; name: string } | null;
 }
 
+/**
+ * One delivery attempt's outcome. `reason` is stored on the message and shown to agents: a status code with
+ * its standard phrase or a fixed phrase, never the provider's response body (see platform/http/outbound-guard.ts).
+ */
 export type SendResult =
   | { status: 'sent'; externalId: string }
   | { status: 'retryable'; reason: string; retryAfterMs?: number }
@@ -130,5 +134,6 @@ export interface ChannelAdapter<Settings extends Record<string, unknown> = Recor
   /** Throws DomainError('invalid_signature') when the request is not from the provider. */
   verify(request: WebhookRequest, settings: Settings): void;
   parseInbound(request: WebhookRequest, settings: Settings): InboundItem[] | Promise<InboundItem[]>;
+  /** Calls to URLs from the settings go through the platform's OutboundGuard, never plain fetch. */
   send(message: OutboundMessage, settings: Settings): Promise<SendResult>;
 }

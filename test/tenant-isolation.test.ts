@@ -1,124 +1,232 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ApiResponse,
+  Client,
   createTenant,
   type GivenTenant,
+  givenAgent,
   givenApiChannel,
   receiveApiMessage,
   unique,
 } from './support/factories.ts';
 import { RealtimeClient } from './support/realtime-client.ts';
+import { BODY_EXTRAS, ID_FIELDS, OPAQUE_ID_ROUTES, PATH_PARAMS, sample } from './support/route-probes.ts';
+import { buildTenantFixture, type TenantFixture } from './support/tenant-fixture.ts';
 import { startTestApp, type TestApp, testDatabases } from './support/test-app.ts';
+
+const stringsIn = (value: unknown): string[] =>
+  typeof value === 'string'
+    ? [value]
+    : value && typeof value === 'object'
+      ? Object.values(value).flatMap(stringsIn)
+      : [];
+
+/** Static files and API docs carry no tenant data; the WebSocket has its own tests below. */
+const NOT_WALKED = (url: string) =>
+  url === '/' || url === '/*' || url.startsWith('/api/docs') || url === '/api/v1/realtime';
+
+interface Probe {
+  method: string;
+  route: string;
+  url: string;
+  body?: unknown;
+  /** Whether an id of the other tenant is in the path (then only a refusal will do). */
+  foreignPath: boolean;
+  idFields: string[];
+  sentIds: string[];
+}
 
 describe.each(testDatabases())('tenant isolation on %s', (kind) => {
   let app: TestApp;
   let tenantA: GivenTenant;
   let tenantB: GivenTenant;
-  const b: Record<string, string> = {};
+  let a: TenantFixture;
+  let b: TenantFixture;
+  let spec: any;
+  /** What A sent and stored itself: seeing it again tells A nothing. */
+  const echoed = new Set<string>();
 
   beforeAll(async () => {
     app = await startTestApp(kind);
     tenantA = await createTenant(app);
     tenantB = await createTenant(app);
-    const channel = await givenApiChannel(tenantB);
-    const inbound = await receiveApiMessage(app, channel, {
-      attachments: [
-        { filename: 'b.txt', contentType: 'text/plain', data: Buffer.from('secret of B').toString('base64') },
-      ],
-    });
-    const messages = await tenantB.api.get(`/api/v1/conversations/${inbound.conversationId}/messages`);
-    const team = await tenantB.api.post('/api/v1/teams', { name: unique('B team') });
-    const tokens = await tenantB.api.get('/api/v1/tokens');
-    const contact = await tenantB.api.get(`/api/v1/contacts/${inbound.contactId}`);
-    Object.assign(b, {
-      channel: channel.id,
-      conversation: inbound.conversationId,
-      contact: inbound.contactId,
-      message: inbound.messageId,
-      attachment: messages.body.items[0].attachments[0].id,
-      identity: contact.body.identities[0].id,
-      team: team.body.id,
-      user: tenantB.admin.id,
-      token: tokens.body.items[0].id,
-    });
+    a = await buildTenantFixture(app, tenantA);
+    b = await buildTenantFixture(app, tenantB);
+    spec = await (await fetch(`${app.url}/api/openapi.json`)).json();
   });
   afterAll(() => app?.stop());
 
-  it("answers 404 for every one of the other tenant's resources", async () => {
-    const attempts: [string, string, unknown?][] = [
-      ['GET', `/api/v1/conversations/${b.conversation}`],
-      ['PATCH', `/api/v1/conversations/${b.conversation}`, { status: 'resolved' }],
-      ['GET', `/api/v1/conversations/${b.conversation}/messages`],
-      ['POST', `/api/v1/conversations/${b.conversation}/replies`, { text: 'hijack' }],
-      ['POST', `/api/v1/conversations/${b.conversation}/notes`, { text: 'hijack' }],
-      ['POST', `/api/v1/conversations/${b.conversation}/messages/${b.message}/retry`],
-      ['GET', `/api/v1/attachments/${b.attachment}`],
-      ['GET', `/api/v1/contacts/${b.contact}`],
-      ['PATCH', `/api/v1/contacts/${b.contact}`, { name: 'hijack' }],
-      ['DELETE', `/api/v1/contacts/${b.contact}`],
-      ['POST', `/api/v1/contacts/${b.contact}/identities`, { kind: 'email', value: 'x@example.org' }],
-      ['DELETE', `/api/v1/contacts/${b.contact}/identities/${b.identity}`],
-      ['GET', `/api/v1/channels/${b.channel}`],
-      ['PATCH', `/api/v1/channels/${b.channel}`, { name: 'hijack' }],
-      ['GET', `/api/v1/teams/${b.team}`],
-      ['PUT', `/api/v1/teams/${b.team}`, { name: 'hijack' }],
-      ['DELETE', `/api/v1/teams/${b.team}`],
-      ['GET', `/api/v1/users/${b.user}`],
-      ['PATCH', `/api/v1/users/${b.user}`, { name: 'hijack' }],
-      ['DELETE', `/api/v1/users/${b.user}`],
-      ['DELETE', `/api/v1/tokens/${b.token}`],
-    ];
-    const leaks: string[] = [];
-    for (const [method, path, body] of attempts) {
-      const response = await tenantA.api.request(method, path, body);
-      if (response.status !== 404) leaks.push(`${method} ${path} → ${response.status}`);
-    }
-    expect(leaks).toEqual([]);
-  });
+  const signIn = async (email: string, password: string) => {
+    const login = await new Client(app.url).post('/api/v1/auth/login', { email, password });
+    expect(login.status).toBe(200);
+    return new Client(app.url, {
+      cookie: login.headers.get('set-cookie')!.split(';')[0]!,
+      csrf: login.body.csrfToken,
+    });
+  };
 
-  it("refuses to link the other tenant's users, teams and channels", async () => {
-    const channel = await givenApiChannel(tenantA);
-    const own = await receiveApiMessage(app, channel);
-    const path = `/api/v1/conversations/${own.conversationId}`;
-    expect((await tenantA.api.patch(path, { assigneeId: b.user })).status).toBe(404);
-    expect((await tenantA.api.patch(path, { teamId: b.team })).status).toBe(404);
-    expect((await tenantA.api.patch(path, { preferredChannelId: b.channel })).status).toBe(404);
-    expect((await tenantA.api.post(`${path}/replies`, { text: 'x', channelId: b.channel })).status).toBe(404);
-    expect((await tenantA.api.post('/api/v1/teams', { name: unique('t'), memberIds: [b.user] })).status).toBe(
-      400,
-    );
-    expect(
-      (await tenantA.api.post('/api/v1/contacts', { name: 'x', preferredChannelId: b.channel })).status,
-    ).toBe(404);
-  });
-
-  it("never lists the other tenant's data", async () => {
-    const lists = [
-      '/api/v1/conversations',
-      '/api/v1/contacts',
-      '/api/v1/channels',
+  /** B's data as B sees it, to prove nothing A did changed it. */
+  const snapshotOfB = async () => {
+    const paths = [
       '/api/v1/users',
       '/api/v1/teams',
-      '/api/v1/tokens',
+      '/api/v1/contacts',
+      '/api/v1/conversations',
+      '/api/v1/channels',
+      '/api/v1/labels',
+      '/api/v1/canned-answers',
+      '/api/v1/contact-attributes',
+      '/api/v1/inbox/views',
+      '/api/v1/invitations',
+      '/api/v1/tenant',
+      `/api/v1/conversations/${b.ids.conversation}/messages`,
+      `/api/v1/contacts/${b.ids.contact}`,
+      '/api/v1/merge-suggestions',
+      '/api/v1/email/failed-inbound',
+      '/api/v1/integrations/crm/activity-log',
     ];
-    for (const path of lists) {
-      const response = await tenantA.api.get(path);
-      expect(response.status).toBe(200);
-      const ids = response.body.items.map((item: { id: string }) => item.id);
-      expect(ids).not.toContain(b.conversation);
-      expect(ids).not.toContain(b.contact);
-      expect(ids).not.toContain(b.channel);
-      expect(ids).not.toContain(b.user);
-      expect(ids).not.toContain(b.team);
-      expect(ids).not.toContain(b.token);
+    const bodies = await Promise.all(paths.map((path) => tenantB.api.get(path)));
+    return JSON.stringify(bodies.map((response) => [response.status, response.body]));
+  };
+
+  const extrasFor = (key: string) => {
+    const extras = BODY_EXTRAS[key];
+    return typeof extras === 'function' ? extras(b) : extras;
+  };
+
+  const operationOf = (method: string, route: string) =>
+    spec.paths[route.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+
+  const probesFor = (method: string, route: string): Probe[] => {
+    const operation = operationOf(method, route);
+    const params = [...route.matchAll(/([\w-]+)\/:(\w+)/g)].map((match) => `${match[1]}/:${match[2]}`);
+    for (const param of params) {
+      if (!PATH_PARAMS[param])
+        throw new Error(`${method} ${route}: add the entity of ${param} to PATH_PARAMS and the fixture`);
     }
-    const audit = await tenantA.api.get('/api/v1/audit?limit=500');
-    const auditedIds = audit.body.items.map((entry: { entityId: string }) => entry.entityId);
-    for (const id of Object.values(b)) expect(auditedIds).not.toContain(id);
-    expect((await tenantA.api.get(`/api/v1/audit?entityId=${b.team}`)).body.items).toEqual([]);
-    const filtered = await tenantA.api.get(`/api/v1/conversations?channel=${b.channel}`);
-    expect(filtered.body.items).toEqual([]);
-    const searched = await tenantA.api.get(`/api/v1/contacts?q=example`);
-    expect(searched.body.items.map((item: { id: string }) => item.id)).not.toContain(b.contact);
+    if (params.some((param) => PATH_PARAMS[param] === 'skip')) return [];
+    const bodySchema = operation?.requestBody?.content?.['application/json']?.schema;
+    const queryParams: any[] = (operation?.parameters ?? []).filter(
+      (parameter: any) => parameter.in === 'query',
+    );
+    const build = (pathFixture: TenantFixture): Probe => {
+      const sentIds: string[] = [];
+      const url = route.replace(/([\w-]+)\/:(\w+)/g, (_, segment: string, name: string) => {
+        const id = pathFixture.ids[PATH_PARAMS[`${segment}/:${name}`] as keyof TenantFixture['ids']];
+        sentIds.push(id);
+        return `${segment}/${id}`;
+      });
+      const sampled = bodySchema ? sample(bodySchema, b) : { value: undefined, idFields: [] };
+      const body =
+        sampled.value && typeof sampled.value === 'object'
+          ? { ...(sampled.value as object), ...extrasFor(`${method} ${route}`) }
+          : sampled.value;
+      const idFields = [...sampled.idFields];
+      const query = new URLSearchParams();
+      for (const parameter of queryParams) {
+        const kind = ID_FIELDS[parameter.name];
+        if (kind && parameter.schema?.type !== 'integer') {
+          query.set(parameter.name, b.ids[kind]);
+          idFields.push(`querystring.${parameter.name}`);
+        } else if (parameter.required) query.set(parameter.name, String(sample(parameter.schema, b).value));
+      }
+      if (idFields.length > 0) sentIds.push(...Object.values(b.ids));
+      sentIds.push(...stringsIn(body));
+      const search = query.size > 0 ? `?${query}` : '';
+      return {
+        method,
+        route,
+        url: `${url}${search}`,
+        body,
+        foreignPath: pathFixture === b && params.length > 0,
+        idFields,
+        sentIds,
+      };
+    };
+    const probes = [build(b)];
+    if (params.length > 0 && probes[0]!.idFields.length > 0) probes.push(build(a));
+    return probes;
+  };
+
+  const leaksIn = (response: ApiResponse, probe: Probe): string[] => {
+    let text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');
+    // An id the caller sent (now or into an opaque filter before) may come back; that tells it nothing.
+    for (const id of [...probe.sentIds, ...echoed]) text = text.replaceAll(id, '');
+    return [...Object.values(b.ids), ...b.words, b.invitationToken].filter((secret) => text.includes(secret));
+  };
+
+  const refusalProblems = (response: ApiResponse, probe: Probe): string | undefined => {
+    const { status } = response;
+    if (status >= 500) return `server error ${status}`;
+    const idRefusal =
+      status === 400 &&
+      (response.body?.errors ?? []).length > 0 &&
+      response.body.errors.every((error: { field: string }) =>
+        probe.idFields.some((field) => error.field.includes(field.replace(/\[0\]$/, ''))),
+      );
+    if (probe.foreignPath) {
+      if (
+        status === 404 ||
+        status === 403 ||
+        idRefusal ||
+        (probe.route.startsWith('/api/v1/inbound/') && status === 401)
+      )
+        return undefined;
+      return `status ${status} for another tenant's id in the path ${JSON.stringify(response.body)?.slice(0, 200)}`;
+    }
+    if (
+      probe.idFields.length > 0 &&
+      probe.method !== 'GET' &&
+      status < 300 &&
+      !OPAQUE_ID_ROUTES.has(`${probe.method} ${probe.route}`)
+    )
+      return `accepted another tenant's ids in ${probe.idFields.join(', ')}`;
+    if (status === 400 && !idRefusal && probe.idFields.length > 0)
+      return `the probe body is invalid apart from its ids (fix BODY_EXTRAS): ${JSON.stringify(response.body).slice(0, 300)}`;
+    return undefined;
+  };
+
+  it.each(['admin token', 'admin session', 'agent session'])(
+    "every route refuses the other tenant's ids and shows none of its data (%s)",
+    async (caller) => {
+      const client =
+        caller === 'admin token'
+          ? tenantA.api
+          : caller === 'admin session'
+            ? await signIn(tenantA.admin.email, tenantA.admin.password)
+            : await (async () => {
+                const agent = await givenAgent(app, tenantA);
+                return signIn(agent.email, agent.password);
+              })();
+      const before = await snapshotOfB();
+      const routes = app.unisono.http.routeTable
+        .filter((route) => !NOT_WALKED(route.url))
+        // Signing out ends this caller's session, so it goes last.
+        .sort((left, right) => Number(left.url.endsWith('/logout')) - Number(right.url.endsWith('/logout')));
+      const failures: string[] = [];
+      let requests = 0;
+      for (const route of routes) {
+        for (const probe of probesFor(route.method, route.url)) {
+          requests += 1;
+          const response = await client.request(probe.method, probe.url, probe.body);
+          const leaks = leaksIn(response, probe);
+          if (leaks.length > 0)
+            failures.push(`${probe.method} ${probe.url} → ${response.status} shows ${leaks.join(', ')}`);
+          // What A stored itself (an address it invited, ids in an opaque filter) may show up later.
+          if (probe.method !== 'GET' && response.status < 300)
+            for (const sent of probe.sentIds) echoed.add(sent);
+          const problem = refusalProblems(response, probe);
+          if (problem) failures.push(`${probe.method} ${probe.url}: ${problem}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(requests).toBeGreaterThan(80);
+      expect(await snapshotOfB()).toBe(before);
+    },
+  );
+
+  it('fails the walk for a path parameter nobody mapped', () => {
+    expect(() => probesFor('GET', '/api/v1/widgets/:widgetId')).toThrow(/PATH_PARAMS/);
   });
 
   it('pushes no realtime event of the other tenant, and replays none', async () => {
@@ -128,22 +236,14 @@ describe.each(testDatabases())('tenant isolation on %s', (kind) => {
     const socketB = await RealtimeClient.connect(app.url, tenantB.admin.token);
     await tenantB.api.post(`/api/v1/conversations/${inbound.conversationId}/notes`, { text: 'B intern' });
     await socketB.waitFor((frame) => frame.type === 'message.created' && frame.data.text === 'B intern');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const leaked = socketA.frames.filter(
-      (frame) => frame.id !== undefined && JSON.stringify(frame.data).includes(tenantBMarker()),
-    );
-    expect(leaked).toEqual([]);
-    expect(
-      socketA.frames.some(
-        (frame) => frame.data?.conversationId === b.conversation || frame.data?.id === b.conversation,
-      ),
-    ).toBe(false);
+    // A's own event after B's: once it arrived, B's would have too.
+    await tenantA.api.post(`/api/v1/conversations/${a.ids.conversation}/notes`, { text: 'A intern' });
+    await socketA.waitFor((frame) => frame.type === 'message.created' && frame.data.text === 'A intern');
+    const text = JSON.stringify(socketA.frames);
+    for (const secret of [inbound.conversationId, ...Object.values(b.ids), ...b.words])
+      expect(text).not.toContain(secret);
     socketA.close();
     socketB.close();
-
-    function tenantBMarker() {
-      return inbound.conversationId;
-    }
   });
 
   it("a tenant's admin is not a platform admin", async () => {

@@ -54,7 +54,16 @@ export function apiChannelAdapter(options: ApiChannelOptions): ChannelAdapter<Ap
   return {
     kind: 'api',
     displayName: 'API',
-    settingsSchema: ApiChannelSettings,
+    // Literal addresses and schemes are refused when saved; names are judged when the webhook connects.
+    settingsSchema: ApiChannelSettings.superRefine((settings, context) => {
+      if (!settings.webhookUrl) return;
+      try {
+        options.outbound.checkUrl(settings.webhookUrl);
+      } catch (error) {
+        if (!(error instanceof OutboundRequestError)) throw error;
+        context.addIssue({ code: 'custom', path: ['webhookUrl'], message: `Webhook ${error.reason}` });
+      }
+    }),
     secretSettings: ['signingSecret'],
     reachableIdentityKinds: 'any',
     threading: 'per-contact',

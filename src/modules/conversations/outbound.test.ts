@@ -271,15 +271,38 @@ describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
     });
   });
 
-  it('refuses webhooks to private and metadata addresses outside OUTBOUND_ALLOW_PRIVATE', async () => {
-    const port = new URL(shop.url).port;
-    for (const webhookUrl of [
-      'http://169.254.169.254/latest/meta-data/',
-      'http://10.255.255.1/hook',
-      `http://[::1]:${port}/webhook`,
-      `http://[::ffff:169.254.169.254]/`,
-    ]) {
-      const channel = await givenApiChannel(tenant, { webhookUrl });
+  const privateWebhooks = (port: string) => [
+    'http://169.254.169.254/latest/meta-data/',
+    'http://10.255.255.1/hook',
+    `http://[::1]:${port}/webhook`,
+    'http://[::ffff:169.254.169.254]/',
+    'http://2852039166/',
+  ];
+
+  it('refuses to save a webhook on a private or metadata address outside OUTBOUND_ALLOW_PRIVATE', async () => {
+    for (const webhookUrl of privateWebhooks(new URL(shop.url).port)) {
+      const response = await tenant.api.post('/api/v1/channels', {
+        kind: 'api',
+        name: unique('SSRF'),
+        settings: { webhookUrl },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.errors[0]).toMatchObject({
+        field: 'body.settings.webhookUrl',
+        message: expect.stringContaining('is not an allowed destination'),
+      });
+    }
+  });
+
+  it('refuses at delivery a private webhook that was stored before the guard existed', async () => {
+    for (const webhookUrl of privateWebhooks(new URL(shop.url).port)) {
+      const channel = await givenApiChannel(tenant, { webhookUrl: shop.url });
+      // As an older version stored it: the settings check did not exist yet.
+      await app.unisono.platform.database.executeSql(
+        `update channels set config = jsonb_set(config, '{webhookUrl}', to_jsonb($3::text))
+          where tenant_id = $1 and id = $2`,
+        [tenant.id, channel.id, webhookUrl],
+      );
       const inbound = await receiveApiMessage(app, channel);
       const reply = await tenant.api.post(`/api/v1/conversations/${inbound.conversationId}/replies`, {
         text: 'Geheim?',
@@ -290,6 +313,7 @@ describe.each(testDatabases())('outbound pipeline on %s', (kind) => {
         /^Webhook is not an allowed destination: .* \(see OUTBOUND_ALLOW_PRIVATE\)$/,
       );
     }
+    expect(shop.requests.some((request) => request.json?.text === 'Geheim?')).toBe(false);
   });
 
   it('lets the agent send a reply that waits for its next attempt now', async () => {

@@ -3,6 +3,7 @@ import { DomainError } from '../../platform/errors.ts';
 import type { StoredEvent } from '../../platform/events/domain-events.ts';
 import type { EventProcessor, EventReference } from '../../platform/events/event-processors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
+import { OutboundRequestError } from '../../platform/http/outbound-guard.ts';
 import { randomToken, sha256Hex } from '../../platform/security/crypto.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ContactService, ContactWithIdentities } from '../contacts/contact.service.ts';
@@ -42,6 +43,7 @@ export class CrmService {
 
   /** Creates or replaces the configuration; a new connector (or `rotateSecret`) gets a fresh signing secret. */
   async saveConnector(actor: Actor, input: CrmConnectorBody) {
+    checkBaseUrl(this.platform, input.baseUrl);
     this.enabledCache.delete(actor.tenantId);
     return this.platform.database.transaction(async (tx) => {
       const existing = await repository.findConnector(tx.db, actor.tenantId);
@@ -261,6 +263,17 @@ export function lookupQueryOf({ contact, identities }: ContactWithIdentities): C
     emails,
     phones,
   };
+}
+
+/** Literal private addresses are refused when saved; names are judged when a call connects (OutboundGuard). */
+function checkBaseUrl(platform: Platform, baseUrl: string): void {
+  try {
+    platform.outbound.checkUrl(baseUrl);
+  } catch (error) {
+    if (!(error instanceof OutboundRequestError)) throw error;
+    const message = `CRM ${error.reason}`;
+    throw new DomainError('validation_failed', message, { errors: [{ field: 'body.baseUrl', message }] });
+  }
 }
 
 function hashQuery(query: CrmLookupQuery): string {

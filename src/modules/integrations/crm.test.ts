@@ -386,19 +386,33 @@ describe.each(testDatabases())('CRM connector on %s', (kind) => {
     expect(again.status).toBe(409);
   });
 
-  it('never calls a CRM on a private or metadata address the allow-list does not name', async () => {
+  it('refuses a CRM on a private or metadata address the allow-list does not name', async () => {
     const tenant = await createTenant(app);
-    const saved = await tenant.api.request('PUT', '/api/v1/integrations/crm', {
-      baseUrl: 'http://169.254.169.254/latest',
-      timeoutMs: 1000,
-    });
-    expect(saved.status).toBe(201);
-    const contact = await givenContact(tenant);
-    const panel = (await crmOf(tenant, contact.id)).body;
+    for (const baseUrl of [
+      'http://169.254.169.254/latest',
+      'http://[fd00:ec2::254]/',
+      'http://10.0.0.1/crm',
+    ]) {
+      const saved = await tenant.api.request('PUT', '/api/v1/integrations/crm', { baseUrl });
+      expect(saved.status).toBe(400);
+      expect(saved.body.errors[0]).toMatchObject({
+        field: 'body.baseUrl',
+        message: expect.stringContaining('is not an allowed destination'),
+      });
+    }
+    // One stored before the check existed is refused when it would be called.
+    const { tenant: older, crm } = await givenCrm();
+    await app.unisono.platform.database.executeSql(
+      'update crm_connectors set base_url = $2 where tenant_id = $1',
+      [older.id, 'http://169.254.169.254/latest'],
+    );
+    const contact = await givenContact(older);
+    const panel = (await crmOf(older, contact.id, true)).body;
     expect(panel).toMatchObject({ enabled: true, stale: true });
     expect(panel.error).toBe(
       'CRM is not an allowed destination: 169.254.169.254 is (or resolves to) a private, loopback or reserved address (see OUTBOUND_ALLOW_PRIVATE)',
     );
+    expect(crm.lookups.filter((request) => request.json?.contactId === contact.id)).toHaveLength(0);
   });
 
   it('keeps tenants apart: another tenant sees neither the CRM data, the config nor the log', async () => {

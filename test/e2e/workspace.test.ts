@@ -167,6 +167,21 @@ describe('agent workspace in the browser', () => {
     workspace.receiver.respondWith(() => ({ status: 200, body: { id: 'provider-retried' } }));
     await failed.getByRole('button', { name: 'Retry' }).click();
     await failed.locator('[data-status="sent"]').waitFor();
+
+    // The provider is down and asks for an hour: the reply waits, and the agent sends it now when it is back.
+    let down = true;
+    workspace.receiver.respondWith(() =>
+      down
+        ? { status: 503, body: {}, headers: { 'retry-after': '3600' } }
+        : { status: 200, body: { id: 'provider-now' } },
+    );
+    await page.getByPlaceholder(/Write your reply/).fill('Wir melden uns gleich.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const waiting = page.locator('.timeline-item', { hasText: 'Wir melden uns gleich.' });
+    await waiting.getByText(/attempt 1/).waitFor();
+    down = false;
+    await waiting.getByRole('button', { name: 'Send now' }).click();
+    await waiting.locator('[data-status="sent"]').waitFor();
   });
 
   it('adds an internal note that looks different from messages', async () => {

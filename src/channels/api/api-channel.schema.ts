@@ -54,7 +54,7 @@ export const ApiInboundMessage = z.object({
 export const ApiStatusUpdate = z
   .object({
     type: z.literal('status'),
-    messageId: z.string().min(1).max(255).optional().describe('Unisono message id (from the outbound POST)'),
+    messageId: z.uuid().optional().describe('Unisono message id (from the outbound POST)'),
     externalId: z.string().min(1).max(255).optional().describe('your id for it, if you returned one'),
     status: z.enum(['delivered', 'read', 'failed']),
     reason: z.string().max(1000).optional(),

@@ -107,7 +107,11 @@ export const UpdateIdentityBody = z
       .describe('where the consent was given, e.g. "web form 2026-03"'),
   })
   .partial()
-  .strict();
+  .strict()
+  .refine((body) => body.consentSource === undefined || body.consent !== undefined, {
+    message: 'is only accepted together with consent',
+    path: ['consentSource'],
+  });
 export type UpdateIdentityBody = z.infer<typeof UpdateIdentityBody>;
 
 export const MergeContactsBody = z.object({

@@ -149,6 +149,12 @@ describe.each(testDatabases())('bad input is a 4xx problem, never a 5xx, on %s',
     const patchRoutes = app.unisono.http.routeTable.filter((route) => route.method === 'PATCH');
     expect(paths).toHaveLength(patchRoutes.length);
     for (const path of paths) expectProblem(await tenant.api.patch(path, {}), 400, 'body');
+    // Not empty, yet nothing to store: where the consent came from, without the consent.
+    expectProblem(
+      await tenant.api.patch(paths[4]!, { consentSource: 'web form' }),
+      400,
+      'body.consentSource',
+    );
   });
 
   it('keeps what a PATCH leaves out: no PATCH body fills in defaults', async () => {
@@ -192,6 +198,13 @@ describe.each(testDatabases())('bad input is a 4xx problem, never a 5xx, on %s',
     expect((await postToChannel(app, channel, { ...message, id: 'fine-1', text: 'Hallo Welt' })).status).toBe(
       202,
     );
+    const report = await postToChannel(app, channel, {
+      type: 'status',
+      messageId: 'not-ours',
+      status: 'delivered',
+    });
+    expect(report.status).toBe(400);
+    expect(report.body.errors[0].field).toBe('body.messageId');
   });
 
   it('refuses a CSV import carrying NUL, naming the line', async () => {

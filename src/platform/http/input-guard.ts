@@ -22,6 +22,7 @@ interface Frame {
 
 const QUOTE = 34;
 const BACKSLASH = 92;
+const STRING_STOP = /["\\]/g;
 
 function pathOf(stack: Frame[], root: string): string {
   const parts = [root];
@@ -42,12 +43,20 @@ export function jsonShapeProblem(
   for (let index = 0; index < text.length; index++) {
     const char = text.charCodeAt(index);
     if (char === QUOTE) {
+      // Jump from quote or backslash to the next one: long strings cost one native search, not a JS loop.
       let end = index + 1;
-      while (end < text.length) {
-        const inner = text.charCodeAt(end);
-        if (inner === BACKSLASH) end += 2;
-        else if (inner === QUOTE) break;
-        else end++;
+      for (;;) {
+        STRING_STOP.lastIndex = end;
+        const stop = STRING_STOP.exec(text);
+        if (!stop) {
+          end = text.length;
+          break;
+        }
+        if (text.charCodeAt(stop.index) === BACKSLASH) end = stop.index + 2;
+        else {
+          end = stop.index;
+          break;
+        }
       }
       const top = stack.at(-1);
       if (top?.kind === 'object' && top.expectKey) {

@@ -38,6 +38,7 @@ export const ID_FIELDS: Record<string, EntityKind> = {
   entityId: 'team',
   identityId: 'identity',
   memberIds: 'user',
+  messageId: 'message',
   name: 'contact',
   preferredChannelId: 'channel',
   team: 'team',

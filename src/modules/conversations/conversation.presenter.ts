@@ -21,6 +21,7 @@ export function presentConversation(
     channelId: conversation.channelId,
     lastInboundChannelId: conversation.lastInboundChannelId,
     preferredChannelId: conversation.preferredChannelId,
+    relatedConversationId: conversation.relatedConversationId,
     assigneeId: conversation.assigneeId,
     teamId: conversation.teamId,
     labels: conversation.labels,

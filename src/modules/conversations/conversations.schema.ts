@@ -18,6 +18,12 @@ export const ConversationView = z.object({
     .uuid()
     .nullable()
     .describe("the customer's preferred reply channel for this conversation"),
+  relatedConversationId: z
+    .uuid()
+    .nullable()
+    .describe(
+      "the conversation the first message pointed at (reply address, In-Reply-To, number) but could not join: its sender is not that conversation's customer or participant",
+    ),
   assigneeId: z.uuid().nullable(),
   teamId: z.uuid().nullable(),
   labels: z.array(z.string()),

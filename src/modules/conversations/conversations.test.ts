@@ -182,16 +182,21 @@ describe.each(testDatabases())('conversations on %s', (kind) => {
       expect(second.contactId).toBe(first.contactId);
     });
 
-    it('follows a reply to a known message id, even from another address', async () => {
+    it('follows a reply to a known message id from a participant; a stranger opens a related conversation', async () => {
       const from = { kind: 'email', value: `${unique('mail')}@example.de` };
-      const first = await ingest({ from, externalId: `<${unique('mid')}@example.de>` });
+      const colleague = { kind: 'email', value: `${unique('colleague')}@example.de` };
+      const first = await ingest({ from, cc: [colleague], externalId: `<${unique('mid')}@example.de>` });
       const stored = (await tenant.api.get(`/api/v1/conversations/${first.conversationId}/messages`)).body
         .items[0];
-      const reply = await ingest({
-        from: { kind: 'email', value: `${unique('colleague')}@example.de` },
+      const reply = await ingest({ from: colleague, threadHints: { inReplyTo: [stored.externalId] } });
+      expect(reply.conversationId).toBe(first.conversationId);
+      const stranger = await ingest({
+        from: { kind: 'email', value: `${unique('stranger')}@example.de` },
         threadHints: { inReplyTo: [stored.externalId] },
       });
-      expect(reply.conversationId).toBe(first.conversationId);
+      expect(stranger.conversationId).not.toBe(first.conversationId);
+      const related = await tenant.api.get(`/api/v1/conversations/${stranger.conversationId}`);
+      expect(related.body.relatedConversationId).toBe(first.conversationId);
     });
 
     it('honours a quoted conversation number only for its participants', async () => {

@@ -164,7 +164,7 @@ export class InboundBatchStore {
         subject: inbound.subject ?? null,
         externalId: inbound.externalId,
         language,
-        metadata: metadataOf(item),
+        metadata: metadataOf(item, threads[index]!),
         createdAt: item.receivedAt,
       });
     }
@@ -282,9 +282,13 @@ export class InboundBatchStore {
   }
 }
 
-function metadataOf({ inbound, raw }: PendingInbound): Record<string, unknown> {
+function metadataOf({ inbound, raw }: PendingInbound, thread: Thread): Record<string, unknown> {
   return {
     ...(inbound.metadata ?? {}),
+    // On the message too, so the timeline says why it did not join the conversation it answers.
+    ...(thread.related
+      ? { relatedConversation: { id: thread.related.conversationId, reason: thread.related.reason } }
+      : {}),
     ...(inbound.contentHash ? { contentHash: inbound.contentHash } : {}),
     ...(inbound.sentAt ? { sentAt: inbound.sentAt.toISOString() } : {}),
     ...(inbound.cc?.length ? { cc: inbound.cc.map((participant) => participant.value.toLowerCase()) } : {}),

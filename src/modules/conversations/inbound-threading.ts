@@ -11,6 +11,7 @@ import {
   findOpenConversations,
   findReopenableConversations,
   insertConversations,
+  isThreadParticipant,
   type NewConversation,
   type ThreadedConversation,
 } from './inbound.repository.ts';
@@ -25,11 +26,21 @@ export interface ThreadRequest {
   receivedAt: Date;
 }
 
+export type RelatedReason = 'reply_address' | 'in_reply_to' | 'conversation_number';
+
+/** A conversation a message pointed at but may not join: its sender is not one of that conversation's people. */
+export interface RelatedConversation {
+  conversationId: string;
+  reason: RelatedReason;
+}
+
 /** The conversation a message goes into, as it was before this batch touched it. */
 export interface Thread {
   conversation: ThreadedConversation;
   /** Opened by this batch. */
   opened: boolean;
+  /** Set when the message opened its own conversation instead of joining the one it pointed at. */
+  related?: RelatedConversation;
 }
 
 const usable = (conversation: ConversationRow | undefined) =>
@@ -65,11 +76,13 @@ export class InboundThreading {
         channelId: request.channel.id,
       });
       const hinted = await this.hintedConversation(tx, request);
-      const thread = hinted
-        ? { conversation: hinted, opened: false }
-        : perContact[index]
-          ? threads.get(key)
-          : await this.threadOne(tx, request);
+      const thread = hinted.conversation
+        ? { conversation: hinted.conversation, opened: false }
+        : hinted.related
+          ? await this.threadOne(tx, request, hinted.related)
+          : perContact[index]
+            ? threads.get(key)
+            : await this.threadOne(tx, request);
       if (thread) {
         // A later message of the customer on this channel joins it, as the newest open conversation.
         const { contactId, channelId } = thread.conversation;
@@ -137,11 +150,11 @@ export class InboundThreading {
     return threads;
   }
 
-  /** A message with a provider thread key, or on a per-thread channel: one at a time. */
-  private async threadOne(tx: Tx, request: ThreadRequest): Promise<Thread> {
+  /** A message with a provider thread key, on a per-thread channel, or kept out of a thread: one at a time. */
+  private async threadOne(tx: Tx, request: ThreadRequest, related?: RelatedConversation): Promise<Thread> {
     const { channel, inbound } = request;
     const tenantId = channel.tenantId;
-    if (inbound.threadKey) {
+    if (inbound.threadKey && !related) {
       const threaded = await repository.findByThreadKey(tx.db, tenantId, channel.id, inbound.threadKey);
       if (threaded && threaded.status !== 'closed') return { conversation: threaded, opened: false };
       if (threaded) {
@@ -158,41 +171,58 @@ export class InboundThreading {
         channelId: channel.id,
         status: 'open',
         subject: inbound.subject ?? null,
-        externalThreadId: inbound.threadKey ?? null,
+        externalThreadId: related ? null : (inbound.threadKey ?? null),
+        relatedConversationId: related?.conversationId ?? null,
         lastActivityAt: request.receivedAt,
         createdAt: request.receivedAt,
       })
       .returning();
-    return { conversation: conversation!, opened: true };
+    return { conversation: conversation!, opened: true, ...(related ? { related } : {}) };
   }
 
-  private async hintedConversation(tx: Tx, request: ThreadRequest): Promise<ConversationRow | undefined> {
+  /**
+   * The conversation the message's hints point at, strongest first, if its sender may join it: the conversation's
+   * customer (any identity of that contact), or someone who took part (CC'd on, or wrote in, the conversation).
+   * A reply address, In-Reply-To or quoted number is easy to copy into another customer's mail, so pointing is
+   * never enough on its own: a stranger's message opens its own conversation, related to the one it pointed at.
+   */
+  private async hintedConversation(
+    tx: Tx,
+    request: ThreadRequest,
+  ): Promise<{ conversation?: ConversationRow; related?: RelatedConversation }> {
     const hints = request.inbound.threadHints;
-    if (!hints) return undefined;
+    if (!hints) return {};
     const tenantId = request.channel.tenantId;
+    const candidates: [RelatedReason, () => Promise<ConversationRow | undefined>][] = [];
     if (hints.conversationId) {
-      const referenced = usable(await repository.findConversation(tx.db, tenantId, hints.conversationId));
-      if (referenced) return referenced;
+      const id = hints.conversationId;
+      candidates.push(['reply_address', () => repository.findConversation(tx.db, tenantId, id)]);
     }
     if (hints.inReplyTo?.length) {
-      const answered = usable(
-        await repository.findConversationByMessageExternalId(tx.db, tenantId, hints.inReplyTo),
-      );
-      if (answered) return answered;
+      const ids = hints.inReplyTo;
+      candidates.push([
+        'in_reply_to',
+        () => repository.findConversationByMessageExternalId(tx.db, tenantId, ids),
+      ]);
     }
     if (hints.conversationNumber !== undefined) {
-      const numbered = usable(
-        await repository.findConversationByNumber(tx.db, tenantId, hints.conversationNumber),
-      );
-      // A number in a subject is easy to guess or copy: only its participants may thread by it.
-      if (
-        numbered &&
-        (numbered.contactId === request.contactId ||
-          (await repository.isParticipant(tx.db, numbered, request.senderValue)))
-      ) {
-        return numbered;
-      }
+      const number = hints.conversationNumber;
+      candidates.push([
+        'conversation_number',
+        () => repository.findConversationByNumber(tx.db, tenantId, number),
+      ]);
     }
-    return undefined;
+    let related: RelatedConversation | undefined;
+    for (const [reason, find] of candidates) {
+      const conversation = usable(await find());
+      if (!conversation) continue;
+      if (
+        conversation.contactId === request.contactId ||
+        (await isThreadParticipant(tx, conversation, request.contactId, request.senderValue))
+      )
+        return { conversation };
+      related ??= { conversationId: conversation.id, reason };
+    }
+    return related ? { related } : {};
   }
 }

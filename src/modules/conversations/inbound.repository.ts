@@ -46,6 +46,26 @@ export async function findInboundMessages(
   return rows;
 }
 
+/**
+ * Whether someone other than the conversation's customer took part in it: CC'd on one of its messages, or the
+ * sender (contact) of one of them.
+ */
+export async function isThreadParticipant(
+  executor: SqlExecutor,
+  conversation: { tenantId: string; id: string },
+  contactId: string,
+  identityValue: string,
+): Promise<boolean> {
+  const { rows } = await executor.executeSql(
+    `select 1 from messages
+     where tenant_id = $1 and conversation_id = $2 and (contact_id = $3 or metadata -> 'cc' ? $4)
+     limit 1`,
+    [conversation.tenantId, conversation.id, contactId, identityValue.toLowerCase()],
+    'is_thread_participant',
+  );
+  return rows.length > 0;
+}
+
 /** What threading needs of a conversation; the full row comes back from recordInboundActivities. */
 export type ThreadedConversation = Pick<
   ConversationRow,

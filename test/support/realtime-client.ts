@@ -41,7 +41,7 @@ export class RealtimeClient {
     this.socket.send(JSON.stringify(frame));
   }
 
-  async waitFor(predicate: (frame: Frame) => boolean, timeoutMs = 5_000): Promise<Frame> {
+  async waitFor(predicate: (frame: Frame) => boolean, timeoutMs = 30_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const frame = this.frames.find(predicate);

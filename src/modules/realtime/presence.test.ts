@@ -60,15 +60,26 @@ describe('realtime presence', () => {
     const otherSocket = await RealtimeClient.connect(app.url, other.admin.token);
     const ada = await RealtimeClient.connect(app.url, tenant.admin.token);
 
-    ada.send({ type: 'presence', conversationId: inbound.conversationId, state: 'viewing' });
-    outsiderSocket.send({ type: 'presence', conversationId: inbound.conversationId, state: 'viewing' });
+    const supervisor = await givenAgent(app, tenant, 'supervisor');
+    const witness = await RealtimeClient.connect(app.url, (supervisor.api as any).auth.token);
+    const conversationId = inbound.conversationId;
+
+    // Ada's broadcast has reached the witness, so any copy for the others was written before their next frame.
+    ada.send({ type: 'presence', conversationId, state: 'viewing' });
+    await witness.waitFor((frame) => frame.type === 'presence' && frame.data.userId === tenant.admin.id);
+    outsiderSocket.send({ type: 'presence', conversationId, state: 'viewing' });
     await outsiderSocket.waitFor((frame) => frame.type === 'error' && frame.data.code === 'not_found');
-    otherSocket.send({ type: 'presence', conversationId: inbound.conversationId, state: 'viewing' });
+    otherSocket.send({ type: 'presence', conversationId, state: 'viewing' });
     await otherSocket.waitFor((frame) => frame.type === 'error' && frame.data.code === 'not_found');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The refused updates were handled before the witness spoke, so a leak to Ada would arrive first.
+    witness.send({ type: 'presence', conversationId, state: 'viewing' });
+    await ada.waitFor((frame) => frame.type === 'presence' && frame.data.userId === supervisor.id);
     expect(outsiderSocket.frames.some((frame) => frame.type === 'presence')).toBe(false);
     expect(otherSocket.frames.some((frame) => frame.type === 'presence')).toBe(false);
-    expect(ada.frames.some((frame) => frame.type === 'presence')).toBe(false);
+    expect(ada.frames.filter((frame) => frame.type === 'presence').map((frame) => frame.data.userId)).toEqual(
+      [supervisor.id],
+    );
+    witness.close();
     for (const socket of [ada, outsiderSocket, otherSocket]) socket.close();
   });
 });

@@ -73,13 +73,18 @@ describe.each(testDatabases())('realtime on %s', (kind) => {
       payload: { label },
     });
     let releaseEarly!: () => void;
+    let earlyRecorded!: () => void;
+    const recorded = new Promise<void>((resolve) => {
+      earlyRecorded = resolve;
+    });
     const early = database.transaction(async (tx) => {
       await recordEvents(tx, bus, [event('early')]);
+      earlyRecorded();
       await new Promise<void>((resolve) => {
         releaseEarly = resolve;
       });
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await recorded;
     await database.transaction((tx) => recordEvents(tx, bus, [event('late')]));
     await agent.waitFor((frame) => frame.data?.label === 'late');
     releaseEarly();
@@ -106,7 +111,11 @@ describe.each(testDatabases())('realtime on %s', (kind) => {
     await insiderSocket.waitFor(
       (frame) => frame.type === 'message.created' && frame.data.text === 'Nur für Billing',
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Events reach every socket in order: once the outsider has a later, visible one, a leak would be there.
+    const visible = await receiveApiMessage(app, channel);
+    await outsiderSocket.waitFor(
+      (frame) => frame.type === 'message.created' && frame.data.conversationId === visible.conversationId,
+    );
     expect(outsiderSocket.frames.some((frame) => frame.data?.conversationId === inbound.conversationId)).toBe(
       false,
     );

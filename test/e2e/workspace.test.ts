@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenEmailChannel, receiveMail } from '../support/email-factories.ts';
 import { eventually, postToChannel, receiveApiMessage, unique } from '../support/factories.ts';
+import { buildMail } from '../support/mail-builder.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { launchBrowser, screenshot, signIn } from './support/browser.ts';
 import { ensureWebBuild } from './support/web-build.ts';
@@ -253,6 +255,34 @@ describe('agent workspace in the browser', () => {
     await page.getByTestId('all-interactions').click();
     await page.locator('.timeline-item', { hasText: 'Ist der Gutschein noch gültig?' }).waitFor();
     await screenshot(page, '05-customer-panel-all-interactions');
+  });
+
+  it("keeps a stranger's answer to a thread apart, linked to the conversation it answered", async () => {
+    const channel = await givenEmailChannel(workspace.tenant);
+    const messageId = `<${unique('bernd')}@kunde.example>`;
+    const original = await receiveMail(
+      app,
+      channel,
+      await buildMail({ from: `${unique('bernd')}@kunde.example`, to: channel.address, messageId }),
+    );
+    const stranger = await receiveMail(
+      app,
+      channel,
+      await buildMail({
+        from: `${unique('mallory')}@evil.example`,
+        to: channel.address,
+        inReplyTo: messageId,
+      }),
+    );
+    const { number } = (await workspace.tenant.api.get(`/api/v1/conversations/${original.conversationId}`))
+      .body;
+    await page.goto(`${app.url}/inbox/${stranger.conversationId}?view=all`);
+    const related = page.getByTestId('related-conversation');
+    await related.getByRole('link', { name: `Related to #${number}` }).waitFor();
+    await screenshot(page, '05b-related-conversation');
+    await related.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(`#${number}\\b`) }).waitFor();
+    expect(await page.getByTestId('related-conversation').count()).toBe(0);
   });
 
   it('saves a view, acts on several conversations at once and moves through them by keyboard', async () => {

@@ -117,6 +117,7 @@ export function ConversationPane({
               <span className="muted">{t('conversation.number', { number: current.number })}</span>
             </h1>
             <p className="muted">{current.subject ?? t('conversation.noSubject')}</p>
+            {current.relatedConversationId && <RelatedConversation id={current.relatedConversationId} />}
           </div>
           {viewers.length > 0 && (
             <p className="presence" role="status" data-testid="presence">
@@ -153,5 +154,28 @@ export function ConversationPane({
         <CustomerPanel contact={contact.data} currentConversationId={current.id} />
       )}
     </div>
+  );
+}
+
+/**
+ * The conversation this one's first message pointed at but could not join (its sender is not that
+ * conversation's customer): a link, so the agent can judge whether it belongs there.
+ */
+function RelatedConversation({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const related = useConversation(id);
+  // An agent who may not see the other conversation learns nothing about it.
+  if (!related.data) return null;
+  return (
+    <p
+      className="related-conversation"
+      data-testid="related-conversation"
+      title={t('conversation.relatedHint')}
+    >
+      <Icon name="link" size={14} />
+      <Link href={`/inbox/${id}?view=all&status=open,pending,snoozed,resolved,closed`}>
+        {t('conversation.related', { number: related.data.number })}
+      </Link>
+    </p>
   );
 }

@@ -169,6 +169,9 @@ export const de: Translations = {
     note: 'Interne Notiz',
     viaChannel: 'über {{channel}}',
     inConversation: 'in #{{number}}',
+    related: 'Bezieht sich auf #{{number}}',
+    relatedHint:
+      'Die erste Nachricht antwortete auf diese Konversation, ihr Absender gehört aber nicht dazu; deshalb wurde sie getrennt gehalten.',
     channelSwitched: 'Über {{to}} statt {{from}} beantwortet',
     attachments: 'Anhänge',
     download: '{{name}} herunterladen',

@@ -167,6 +167,9 @@ export const en = {
     note: 'Internal note',
     viaChannel: 'via {{channel}}',
     inConversation: 'in #{{number}}',
+    related: 'Related to #{{number}}',
+    relatedHint:
+      'The first message answered this conversation, but its sender is not one of its people, so it was kept apart.',
     channelSwitched: 'Answered on {{to}} instead of {{from}}',
     attachments: 'Attachments',
     download: 'Download {{name}}',

@@ -22,6 +22,7 @@ const conversation = (extra: Partial<Conversation> = {}): Conversation => {
     channelId: 'ch1',
     lastInboundChannelId: 'ch1',
     preferredChannelId: null,
+    relatedConversationId: null,
     assigneeId: null,
     teamId: null,
     labels: [],

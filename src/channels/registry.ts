@@ -29,6 +29,6 @@ export function createChannelRegistry(options: {
 }): ChannelRegistry {
   return new ChannelRegistry([
     apiChannelAdapter({ timeoutMs: options.deliveryTimeoutMs, outbound: options.outbound }),
-    emailChannelAdapter({ timeoutMs: options.deliveryTimeoutMs }),
+    emailChannelAdapter({ timeoutMs: options.deliveryTimeoutMs, outbound: options.outbound }),
   ]);
 }

@@ -1,4 +1,5 @@
 import { DomainError } from '../../platform/errors.ts';
+import type { OutboundGuard } from '../../platform/http/outbound-guard.ts';
 import { hmacSha256Hex, randomToken, safeEqual } from '../../platform/security/crypto.ts';
 import type { ChannelAdapter, InboundItem, InboundMessage, Participant, WebhookRequest } from '../adapter.ts';
 import { type DeliveryReport, deliveryReport } from './delivery-report.ts';
@@ -182,8 +183,11 @@ export async function parseRawEmail(
 }
 
 /** Email: raw MIME in (SMTP receiver, IMAP mailbox, or POSTed to the signed URL), SMTP out. */
-export function emailChannelAdapter(options: { timeoutMs: number }): EmailChannelAdapter {
-  const sender = new SmtpSender(options.timeoutMs);
+export function emailChannelAdapter(options: {
+  timeoutMs: number;
+  outbound: OutboundGuard;
+}): EmailChannelAdapter {
+  const sender = new SmtpSender(options.timeoutMs, options.outbound);
   return {
     kind: 'email',
     displayName: 'Email',

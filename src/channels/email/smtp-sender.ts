@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
+import { type OutboundGuard, OutboundRequestError } from '../../platform/http/outbound-guard.ts';
 import type { OutboundMessage, SendResult } from '../adapter.ts';
 import { type EmailChannelSettings, UNISONO_MESSAGE_HEADER } from './email-channel.schema.ts';
 import { replyAddress } from './reply-token.ts';
@@ -106,6 +107,8 @@ export function composeMail(message: OutboundMessage, settings: EmailChannelSett
 
 /** Temporary trouble (4xx, connection, TLS, DNS) is retried; a 5xx answer fails the message with the server's words. */
 export function classifySmtpError(error: unknown): SendResult {
+  if (error instanceof OutboundRequestError)
+    return { status: error.retryable ? 'retryable' : 'permanent', reason: `SMTP server ${error.reason}` };
   const failure = error as { code?: string; responseCode?: number; response?: string; message?: string };
   const said = (failure.response ?? failure.message ?? 'unknown error').slice(0, 500);
   if (typeof failure.responseCode === 'number') {
@@ -125,18 +128,26 @@ export function classifySmtpError(error: unknown): SendResult {
 export class SmtpSender {
   private readonly pools = new Map<string, Transporter>();
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly outbound: OutboundGuard,
+  ) {}
 
-  private transporter(settings: EmailChannelSettings): Transporter {
+  private async transporter(settings: EmailChannelSettings): Promise<Transporter> {
     const security = settings.smtpSecurity;
+    // Connected by checked address (the server must not be made to reach its own network), named for TLS.
+    const target = await this.outbound.connectTarget(settings.smtpHost!);
     const options = {
-      host: settings.smtpHost,
+      host: target.host,
       port: settings.smtpPort ?? (security === 'tls' ? 465 : 587),
       secure: security === 'tls',
       requireTLS: security === 'starttls',
       ignoreTLS: security === 'none',
       auth: settings.smtpUser ? { user: settings.smtpUser, pass: settings.smtpPassword ?? '' } : undefined,
-      tls: { rejectUnauthorized: settings.tlsRejectUnauthorized },
+      tls: {
+        rejectUnauthorized: settings.tlsRejectUnauthorized,
+        ...(target.servername ? { servername: target.servername } : {}),
+      },
       dkim:
         settings.dkimDomain && settings.dkimSelector && settings.dkimPrivateKey
           ? {
@@ -176,7 +187,8 @@ export class SmtpSender {
       };
     }
     try {
-      await this.transporter(settings).sendMail(composeMail(message, settings));
+      const transporter = await this.transporter(settings);
+      await transporter.sendMail(composeMail(message, settings));
       return { status: 'sent', externalId: outboundMessageId(settings, message.id) };
     } catch (error) {
       return classifySmtpError(error);

@@ -33,7 +33,7 @@ export function createEmailModule(
     maxBytes: config.SMTP_MAX_BYTES,
     rateLimit: config.SMTP_RATE_LIMIT,
   });
-  const pollers = new ImapPollerService(logger, platform.database, channels, email);
+  const pollers = new ImapPollerService(logger, platform.database, channels, email, platform.outbound);
   // Pooled outbound SMTP connections belong to whichever role delivers; closed on shutdown.
   const outboundConnections: BackgroundService = {
     name: 'email-outbound-connections',

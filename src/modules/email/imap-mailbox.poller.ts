@@ -1,6 +1,7 @@
 import { ImapFlow } from 'imapflow';
 import type { EmailChannelSettings } from '../../channels/email/email-channel.schema.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { type OutboundGuard, OutboundRequestError } from '../../platform/http/outbound-guard.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ChannelRow } from '../channels/channel.presenter.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
@@ -38,6 +39,8 @@ export type ImapStatus = 'auth_failed' | 'unreachable' | 'error';
 
 /** Auth failure (fix the credentials) vs. temporary trouble (network, server) vs. anything else. */
 export function classifyImapError(error: unknown): { status: ImapStatus; detail: string } {
+  if (error instanceof OutboundRequestError)
+    return { status: error.retryable ? 'unreachable' : 'error', detail: `IMAP server ${error.reason}` };
   const failure = error as {
     authenticationFailed?: boolean;
     code?: string;
@@ -102,6 +105,7 @@ export class ImapMailboxPoller {
       channels: ChannelService;
       email: EmailInboundService;
       lease: MailboxLease;
+      outbound: OutboundGuard;
     },
   ) {
     this.done = this.run();
@@ -140,8 +144,11 @@ export class ImapMailboxPoller {
   }
 
   private async session(channel: ChannelRow, settings: EmailChannelSettings): Promise<void> {
+    // Connected by checked address (the server must not be made to reach its own network), named for TLS.
+    const target = await this.deps.outbound.connectTarget(settings.imapHost!);
     const client = new ImapFlow({
-      host: settings.imapHost!,
+      host: target.host,
+      ...(target.servername ? { servername: target.servername } : {}),
       port: settings.imapPort ?? (settings.imapSecurity === 'tls' ? 993 : 143),
       secure: settings.imapSecurity === 'tls',
       doSTARTTLS:

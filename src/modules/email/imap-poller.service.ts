@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { BackgroundService } from '../../platform/background-service.ts';
 import type { Database } from '../../platform/db/database.ts';
+import type { OutboundGuard } from '../../platform/http/outbound-guard.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
 import type { EmailInboundService } from './email-inbound.service.ts';
@@ -27,6 +28,7 @@ export class ImapPollerService implements BackgroundService {
     database: Database,
     private readonly channels: ChannelService,
     private readonly email: EmailInboundService,
+    private readonly outbound: OutboundGuard,
   ) {
     this.lease = new MailboxLease(database, `${hostname()}:${process.pid}:${randomUUID()}`);
   }
@@ -66,6 +68,7 @@ export class ImapPollerService implements BackgroundService {
         channels: this.channels,
         email: this.email,
         lease: this.lease,
+        outbound: this.outbound,
       });
       this.pollers.set(channel.id, { poller, version: channel.updatedAt.toISOString() });
     }

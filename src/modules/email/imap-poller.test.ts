@@ -30,6 +30,8 @@ describe.skipIf(!dovecotAvailable()).each(testDatabases())('IMAP mailboxes on %s
       DATA_DIR: dataDir,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+      // The test's Dovecot listens on loopback.
+      OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8',
       ...(kind === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     });
     const unisono = await createUnisono(config, { database });

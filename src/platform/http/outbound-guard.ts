@@ -95,6 +95,17 @@ export class OutboundGuard {
     });
   }
 
+  /**
+   * Where a transport that opens its own socket (SMTP, IMAP) should connect: a checked address of the host,
+   * and the name to present for TLS (SNI and certificate check), so a name that resolves to a private
+   * address is refused like a URL would be.
+   */
+  async connectTarget(host: string): Promise<{ host: string; servername?: string }> {
+    const [first] = await this.resolve(host);
+    if (!first) throw refusal(host);
+    return parseAddress(host) ? { host: first.address } : { host: first.address, servername: host };
+  }
+
   private readonly lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 4);

@@ -19,12 +19,12 @@ export async function prepareFixture(server: ServerProcess): Promise<BenchFixtur
   const admin = await signIn(server.baseUrl, server.admin.email, server.admin.password);
   const agentEmail = 'bench-agent@example.com';
   const agentPassword = randomBytes(18).toString('base64url');
-  await callApi(server.baseUrl, admin, 'POST', '/api/v1/users', {
+  // People join a tenant by invitation; accepting it sets the new account's password and signs in.
+  const invitation = (await callApi(server.baseUrl, admin, 'POST', '/api/v1/users', {
     email: agentEmail,
     name: 'Bench Agent',
     role: 'agent',
-    password: agentPassword,
-  });
+  })) as { token: string };
   const channel = (await callApi(server.baseUrl, admin, 'POST', '/api/v1/channels', {
     kind: 'api',
     name: 'Bench',
@@ -33,18 +33,35 @@ export async function prepareFixture(server: ServerProcess): Promise<BenchFixtur
   return {
     inboundUrl: `${server.baseUrl}/api/v1/inbound/${channel.id}`,
     signingSecret: channel.secrets.signingSecret,
-    agent: await signIn(server.baseUrl, agentEmail, agentPassword),
+    agent: await acceptInvitation(server.baseUrl, invitation.token, agentPassword),
   };
 }
 
 async function signIn(baseUrl: string, email: string, password: string): Promise<Session> {
-  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
+  return sessionOf(
+    `sign-in as ${email}`,
+    await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
+}
+
+async function acceptInvitation(baseUrl: string, token: string, password: string): Promise<Session> {
+  return sessionOf(
+    'accepting the agent invitation',
+    await fetch(`${baseUrl}/api/v1/invitations/${encodeURIComponent(token)}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password, name: 'Bench Agent' }),
+    }),
+  );
+}
+
+async function sessionOf(what: string, response: Response): Promise<Session> {
   if (response.status !== 200) {
-    throw new Error(`sign-in as ${email} answered ${response.status}: ${await response.text()}`);
+    throw new Error(`${what} answered ${response.status}: ${await response.text()}`);
   }
   const body = (await response.json()) as { csrfToken: string };
   const cookie = response.headers

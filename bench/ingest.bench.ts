@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import type WebSocket from 'ws';
+import { signApiBody } from '../src/channels/api/api-channel.adapter.ts';
 import { type BenchFixture, connectAgentSocket } from './bench-fixture.ts';
 import { DeliveryTracker } from './delivery-tracker.ts';
 import { InboundClient } from './inbound-client.ts';
@@ -153,7 +153,8 @@ function prepare(
       from: { kind: 'email', value: customer, name: `Customer ${customerNumber}` },
       text: `Hello, this is message ${index}. My order #${100_000 + customerNumber} has not arrived yet — can you check?`,
     });
-    const signature = `sha256=${createHmac('sha256', fixture.signingSecret).update(body).digest('hex')}`;
+    // Signed with the preparation time: each phase is prepared just before it runs, well inside the window.
+    const signature = signApiBody(fixture.signingSecret, body);
     return { externalId, customer, body, signature };
   });
 }

@@ -57,6 +57,7 @@ import { migrateDatabase } from './platform/db/migrate.ts';
 import { StatisticsKeeper } from './platform/db/statistics-keeper.ts';
 import { eventById, LocalEventBus, PostgresEventBus } from './platform/events/event-bus.ts';
 import { PROCESS_DOMAIN_EVENT, ProcessingEventBus } from './platform/events/event-processors.ts';
+import { OutboxRetention } from './platform/events/outbox-retention.ts';
 import { registerOperationsRoutes } from './platform/http/operations.routes.ts';
 import { OutboundGuard } from './platform/http/outbound-guard.ts';
 import { type App, createHttpServer } from './platform/http/server.ts';
@@ -244,6 +245,7 @@ export async function createUnisono(config: Config, options: UnisonoOptions = {}
   const backgroundServices: BackgroundService[] = [
     ...emailModule.backgroundServices,
     new StatisticsKeeper(database, logger),
+    new OutboxRetention(database, logger, config.OUTBOX_RETENTION_DAYS),
   ];
   const running: BackgroundService[] = [];
   let stopped = false;

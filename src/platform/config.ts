@@ -48,6 +48,8 @@ export const ConfigSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 7),
+  /** Outbox events older than this are deleted (unless a processor still needs them); 0 keeps them all. */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   TRUSTED_PROXIES: z
     .string()
     .default('')

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../../platform/db/database.ts';
 import type { StoredEvent } from '../../platform/events/domain-events.ts';
 import { eventsSince } from '../../platform/events/event-bus.ts';
+import { eventsPrunedAfter } from '../../platform/events/outbox-retention.ts';
 import { type Actor, type ActorResolver, requireRole } from '../../platform/http/auth.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { Metrics } from '../../platform/metrics.ts';
@@ -147,6 +148,10 @@ export function registerRealtimeRoutes(app: App, deps: RealtimeRouteDeps) {
       const replay = async (lastEventId: number) => {
         replaying = true;
         try {
+          if (await eventsPrunedAfter(database, lastEventId)) {
+            sendNow({ type: 'resync', data: { reason: 'events since then were pruned; refetch lists' } });
+            return;
+          }
           const missed = await eventsSince(database, actor.tenantId, lastEventId, REPLAY_LIMIT + 1);
           if (missed.filter((event) => event.id > lastEventId).length > REPLAY_LIMIT) {
             sendNow({ type: 'resync', data: { reason: 'too many missed events; refetch lists' } });

@@ -1,12 +1,16 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { contactIdentities, contacts, conversations, messages } from '../../platform/db/schema.ts';
+import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import {
+  announceCustomerChange,
+  moveConversationsToContact,
+} from '../conversations/conversation-customer.ts';
 import { presentContact } from './contact.presenter.ts';
 import { identitiesOf } from './contact.repository.ts';
 import type { MergeContactsBody } from './contacts.schema.ts';
@@ -112,6 +116,13 @@ export class ContactMergeService {
           .where(and(eq(contacts.tenantId, actor.tenantId), eq(contacts.id, survivorId)))
           .returning();
         current = updated!;
+        await announceCustomerChange(
+          tx,
+          this.platform.bus,
+          actor.tenantId,
+          snapshot.conversationIds,
+          current.name,
+        );
         await tx.db
           .update(contacts)
           .set({ mergedIntoId: survivorId, updatedAt: new Date() })
@@ -213,25 +224,9 @@ export class ContactMergeService {
             ),
           );
       }
-      if (snapshot.conversationIds.length > 0) {
-        await tx.db
-          .update(conversations)
-          .set(back)
-          .where(
-            and(eq(conversations.tenantId, tenantId), inArray(conversations.id, snapshot.conversationIds)),
-          );
-      }
-      for (let index = 0; index < snapshot.messageIds.length; index += 5000) {
-        await tx.db
-          .update(messages)
-          .set(back)
-          .where(
-            and(
-              eq(messages.tenantId, tenantId),
-              inArray(messages.id, snapshot.messageIds.slice(index, index + 5000)),
-            ),
-          );
-      }
+      const { conversationIds, messageIds } = snapshot;
+      await moveConversationsToContact(tx, tenantId, { conversationIds, messageIds }, merge.mergedId);
+      await announceCustomerChange(tx, this.platform.bus, tenantId, conversationIds, restored.name);
       if (snapshot.noteIds.length > 0) {
         await tx.db
           .update(contactNotes)
@@ -323,16 +318,7 @@ export class ContactMergeService {
       .set(to)
       .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.contactId, fromId)))
       .returning({ id: contactIdentities.id });
-    const movedConversations = await tx.db
-      .update(conversations)
-      .set(to)
-      .where(and(eq(conversations.tenantId, tenantId), eq(conversations.contactId, fromId)))
-      .returning({ id: conversations.id });
-    const movedMessages = await tx.db
-      .update(messages)
-      .set(to)
-      .where(and(eq(messages.tenantId, tenantId), eq(messages.contactId, fromId)))
-      .returning({ id: messages.id });
+    const moved = await moveConversationsToContact(tx, tenantId, { fromContactId: fromId }, toId);
     const notes = await tx.db
       .update(contactNotes)
       .set(to)
@@ -356,8 +342,8 @@ export class ContactMergeService {
     return {
       eventIds: events.map((row) => row.id),
       identityIds: identities.map((row) => row.id),
-      conversationIds: movedConversations.map((row) => row.id),
-      messageIds: movedMessages.map((row) => row.id),
+      conversationIds: moved.conversationIds,
+      messageIds: moved.messageIds,
       noteIds: notes.map((row) => row.id),
       organizationIds: organizations.map((row) => row.organizationId),
     };

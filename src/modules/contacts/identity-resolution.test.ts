@@ -9,6 +9,7 @@ import {
   receiveApiMessage,
   unique,
 } from '../../../test/support/factories.ts';
+import { RealtimeClient } from '../../../test/support/realtime-client.ts';
 import { startTestApp, type TestApp, testDatabases } from '../../../test/support/test-app.ts';
 
 /** One customer across channels: identity resolution, merge suggestions, merges and their undo. */
@@ -237,6 +238,14 @@ describe.each(testDatabases())('identity resolution and merges on %s', (kind) =>
     });
     await tenant.api.post(`/api/v1/contacts/${b.contactId}/notes`, { text: 'B mag Anrufe' });
     const before = { a: await snapshot(a.contactId), b: await snapshot(b.contactId) };
+    const socket = await RealtimeClient.connect(app.url, tenant.admin.token);
+    const updatedUnder = (contactId: string) =>
+      socket.waitFor(
+        (frame) =>
+          frame.type === 'conversation.updated' &&
+          frame.data.id === b.conversationId &&
+          frame.data.contact.id === contactId,
+      );
 
     const merged = await tenant.api.post(`/api/v1/contacts/${a.contactId}/merge`, {
       contactIds: [b.contactId],
@@ -260,8 +269,13 @@ describe.each(testDatabases())('identity resolution and merges on %s', (kind) =>
       [],
     );
 
+    // The conversation moved with its customer, and said so: open inboxes show it under the survivor.
+    expect((await updatedUnder(a.contactId)).data.contact.name).toBe('Anna A');
+
     const split = await tenant.api.post(`/api/v1/contact-merges/${merged.body.mergeIds[0]}/undo`);
     expect(split.status).toBe(200);
+    expect((await updatedUnder(b.contactId)).data.contact.name).toBe('Anna B');
+    socket.close();
     expect(await snapshot(a.contactId)).toEqual(before.a);
     expect(await snapshot(b.contactId)).toEqual(before.b);
     expect((await tenant.api.post(`/api/v1/contact-merges/${merged.body.mergeIds[0]}/undo`)).status).toBe(

@@ -1,5 +1,6 @@
 import type { BackgroundService } from '../background-service.ts';
 import type { Logger } from '../logger.ts';
+import { PeriodicTask } from '../periodic-task.ts';
 import type { Database, SqlExecutor } from './database.ts';
 
 /** How often table sizes are compared with what the planner last saw. */
@@ -37,8 +38,11 @@ interface TableSize {
 export class StatisticsKeeper implements BackgroundService {
   readonly name = 'statistics-keeper';
   readonly roles = ['worker'] as const;
-  private timer: NodeJS.Timeout | undefined;
-  private checking: Promise<unknown> | undefined;
+  private readonly periodic = new PeriodicTask(
+    () => this.check(),
+    CHECK_INTERVAL_MS,
+    (error) => this.logger.warn({ err: error }, 'could not refresh planner statistics'),
+  );
 
   constructor(
     private readonly database: Database,
@@ -46,20 +50,11 @@ export class StatisticsKeeper implements BackgroundService {
   ) {}
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => {
-      if (this.checking) return;
-      this.checking = this.check()
-        .catch((error) => this.logger.warn({ err: error }, 'could not refresh planner statistics'))
-        .finally(() => {
-          this.checking = undefined;
-        });
-    }, CHECK_INTERVAL_MS);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.checking;
+    await this.periodic.stop();
   }
 
   /** Analyses (on PGlite: vacuums and analyses) the tables that need it; answers their names. */

@@ -1,6 +1,7 @@
 import type { BackgroundService } from '../background-service.ts';
 import type { Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
+import { PeriodicTask } from '../periodic-task.ts';
 import { PROCESS_DOMAIN_EVENT } from './event-processors.ts';
 
 /** How often old events are looked for. */
@@ -19,8 +20,14 @@ const LOCK_ID = 0x0b7b_0c5e;
 export class OutboxRetention implements BackgroundService {
   readonly name = 'outbox-retention';
   readonly roles = ['worker'] as const;
-  private timer: NodeJS.Timeout | undefined;
-  private pruning: Promise<unknown> | undefined;
+  private readonly periodic = new PeriodicTask(
+    async () => {
+      const deleted = await this.prune();
+      if (deleted > 0) this.logger.info({ deleted, retentionDays: this.retentionDays }, 'pruned old events');
+    },
+    PRUNE_INTERVAL_MS,
+    (error) => this.logger.warn({ err: error }, 'could not prune old events'),
+  );
 
   constructor(
     private readonly database: Database,
@@ -29,27 +36,11 @@ export class OutboxRetention implements BackgroundService {
   ) {}
 
   async start(): Promise<void> {
-    if (this.retentionDays <= 0) return;
-    const run = () => {
-      if (this.pruning) return;
-      this.pruning = this.prune()
-        .then((deleted) => {
-          if (deleted > 0)
-            this.logger.info({ deleted, retentionDays: this.retentionDays }, 'pruned old events');
-        })
-        .catch((error) => this.logger.warn({ err: error }, 'could not prune old events'))
-        .finally(() => {
-          this.pruning = undefined;
-        });
-    };
-    run();
-    this.timer = setInterval(run, PRUNE_INTERVAL_MS);
-    this.timer.unref();
+    if (this.retentionDays > 0) this.periodic.start({ runNow: true });
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pruning;
+    await this.periodic.stop();
   }
 
   /** Deletes what is due now (or before `now`); the number of events deleted. */

@@ -47,8 +47,6 @@ const KNOWN_CROSSINGS = new Set<string>([
   'src/modules/integrations/crm.repository.ts -> sql memberships (users)',
   'src/modules/integrations/crm.repository.ts -> sql messages (conversations)',
   'src/modules/integrations/crm.repository.ts -> sql users (users)',
-  'src/modules/realtime/presence-tracker.ts -> conversations (conversations)',
-  'src/modules/realtime/visible-replay.ts -> conversations (conversations)',
   'src/modules/search/search.service.ts -> sql contacts (contacts)',
   'src/modules/search/search.service.ts -> sql conversations (conversations)',
   'src/modules/search/search.service.ts -> sql messages (conversations)',

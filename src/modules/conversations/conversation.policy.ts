@@ -1,4 +1,5 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Drizzle } from '../../platform/db/database.ts';
 import { conversations, type EventAudience } from '../../platform/db/schema.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 
@@ -25,4 +26,30 @@ export function audienceOf(conversation: {
   assigneeId: string | null;
 }): EventAudience {
   return { teamId: conversation.teamId, assigneeId: conversation.assigneeId };
+}
+
+/**
+ * Who may see each of these conversations today (team and assignee), for code outside this module that
+ * decides what to show (realtime replay, presence); a conversation that is gone has no entry.
+ */
+export async function currentAudiences(
+  db: Drizzle,
+  tenantId: string,
+  conversationIds: string[],
+): Promise<Map<string, EventAudience>> {
+  const audiences = new Map<string, EventAudience>();
+  if (conversationIds.length === 0) return audiences;
+  const rows = await db
+    .select({ id: conversations.id, teamId: conversations.teamId, assigneeId: conversations.assigneeId })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.tenantId, tenantId),
+        conversationIds.length === 1
+          ? eq(conversations.id, conversationIds[0]!)
+          : inArray(conversations.id, conversationIds),
+      ),
+    );
+  for (const row of rows) audiences.set(row.id, audienceOf(row));
+  return audiences;
 }

@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { conversations, type EventAudience } from '../../platform/db/schema.ts';
+import type { EventAudience } from '../../platform/db/schema.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import type { RealtimeFrame } from '../../platform/realtime/realtime-hub.ts';
-import { canSeeConversation } from '../conversations/conversation.policy.ts';
+import { canSeeConversation, currentAudiences } from '../conversations/conversation.policy.ts';
 
 export type PresenceState = 'viewing' | 'typing' | 'left';
 
@@ -128,10 +127,7 @@ export class PresenceTracker {
 
   private async audienceOf(tenantId: string, conversationId: string): Promise<EventAudience | undefined> {
     // Looked up on every update: an assignment change must narrow who is told at once.
-    const [row] = await this.db
-      .select({ teamId: conversations.teamId, assigneeId: conversations.assigneeId })
-      .from(conversations)
-      .where(and(eq(conversations.tenantId, tenantId), eq(conversations.id, conversationId)));
+    const row = (await currentAudiences(this.db, tenantId, [conversationId])).get(conversationId);
     if (!row) return undefined;
     this.audiences.set(`${tenantId}:${conversationId}`, row);
     return row;

@@ -1,10 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { conversations, type EventAudience } from '../../platform/db/schema.ts';
 import type { StoredEvent } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { ACCESS_CHANGED } from '../../platform/realtime/realtime-hub.ts';
-import { canSeeConversation } from '../conversations/conversation.policy.ts';
+import { canSeeConversation, currentAudiences } from '../conversations/conversation.policy.ts';
 
 /** The conversation an event is about: its entity, or the conversation its payload names. */
 function conversationIdOf(event: StoredEvent): string | undefined {
@@ -33,14 +31,7 @@ export async function visibleReplay(
         .filter((id) => id !== undefined),
     ),
   ];
-  const current = new Map<string, EventAudience>();
-  if (ids.length > 0) {
-    const rows = await db
-      .select({ id: conversations.id, teamId: conversations.teamId, assigneeId: conversations.assigneeId })
-      .from(conversations)
-      .where(and(eq(conversations.tenantId, actor.tenantId), inArray(conversations.id, ids)));
-    for (const row of rows) current.set(row.id, { teamId: row.teamId, assigneeId: row.assigneeId });
-  }
+  const current = await currentAudiences(db, actor.tenantId, ids);
   return candidates.filter((event) => {
     if (!event.audience) return true;
     const conversationId = conversationIdOf(event);

@@ -21,6 +21,19 @@ export function visibleConversationsFilter(actor: Actor): SQL | undefined {
     or ${conversations.teamId} in ${teamIds})`;
 }
 
+/**
+ * The same rule as SQL text, for hand-written statements (search): `alias` is the conversations table's
+ * alias, `bind` adds a parameter and returns its placeholder. Undefined when the actor sees everything.
+ */
+export function visibleConversationsCondition(
+  actor: Actor,
+  alias: string,
+  bind: (value: unknown) => string,
+): string | undefined {
+  if (actor.role !== 'agent') return undefined;
+  return `(${alias}.team_id is null or ${alias}.assignee_id = ${bind(actor.userId)}::uuid or ${alias}.team_id = any(${bind(actor.teamIds)}::uuid[]))`;
+}
+
 export function audienceOf(conversation: {
   teamId: string | null;
   assigneeId: string | null;

@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform/context.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import type { ContactService } from '../contacts/contact.service.ts';
+import { visibleConversationsCondition } from '../conversations/conversation.policy.ts';
 import type { SearchQuery } from './search.schema.ts';
 
 // Rank only the newest matches: common words match millions of messages, and ranking them all is what
@@ -47,11 +48,8 @@ export class SearchService {
     if (query.from) filters.push(`m.created_at >= ${add(query.from)}::timestamptz`);
     if (query.to) filters.push(`m.created_at < ${add(query.to)}::timestamptz`);
     if (query.status) filters.push(`c.status = ${add(query.status)}`);
-    if (actor.role === 'agent') {
-      filters.push(
-        `(c.team_id is null or c.assignee_id = ${add(actor.userId)}::uuid or c.team_id = any(${add(actor.teamIds)}::uuid[]))`,
-      );
-    }
+    const visible = visibleConversationsCondition(actor, 'c', add);
+    if (visible) filters.push(visible);
     const conditions = filters.map((filter) => `and ${filter}`).join(' ');
     const recent = await this.platform.database.executeSql(
       messageSearchSql(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTenant,
   type GivenTenant,
+  givenAgent,
   givenApiChannel,
   receiveApiMessage,
   unique,
@@ -119,5 +120,28 @@ describe.each(testDatabases())('message search on %s', (kind) => {
     expect((await contacts('Jana Müller 5099')).items.map((item: any) => item.name)).toEqual([
       'Jana Müller 5099',
     ]);
+  });
+
+  it("shows agents only hits in conversations they may see (their teams', unassigned to a team, or theirs)", async () => {
+    const outsider = await givenAgent(app, tenant);
+    const insider = await givenAgent(app, tenant);
+    const team = await tenant.api.post('/api/v1/teams', {
+      name: unique('Vertrieb'),
+      memberIds: [insider.id],
+    });
+    const word = `Sondervereinbarung${unique('x').replace(/[^a-z0-9]/gi, '')}`;
+    const inbound = await receiveApiMessage(app, await givenApiChannel(tenant), {
+      text: `Zur ${word} bitte`,
+    });
+    await tenant.api.patch(`/api/v1/conversations/${inbound.conversationId}`, { teamId: team.body.id });
+    const hits = async (api: GivenTenant['api']) =>
+      ((await api.get(`/api/v1/search?scope=messages&q=${word}`)).body.messages as any[]).map(
+        (hit) => hit.conversationId,
+      );
+    expect(await hits(tenant.api)).toEqual([inbound.conversationId]);
+    expect(await hits(insider.api)).toEqual([inbound.conversationId]);
+    expect(await hits(outsider.api)).toEqual([]);
+    await tenant.api.patch(`/api/v1/conversations/${inbound.conversationId}`, { assigneeId: outsider.id });
+    expect(await hits(outsider.api)).toEqual([inbound.conversationId]);
   });
 });

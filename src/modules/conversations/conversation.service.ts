@@ -9,7 +9,7 @@ import { type CursorPart, decodeCursor, encodeCursor } from '../../platform/http
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
-import { findContact } from '../contacts/contact.repository.ts';
+import { contactById } from '../contacts/contact-lookup.ts';
 import type { UserService } from '../users/user.service.ts';
 import { audienceOf, canSeeConversation, visibleConversationsFilter } from './conversation.policy.ts';
 import { type ConversationRow, presentConversation, presentMessage } from './conversation.presenter.ts';
@@ -79,7 +79,7 @@ export class ConversationService {
 
   async get(actor: Actor, conversationId: string) {
     const conversation = await this.visible(actor, conversationId);
-    const contact = await findContact(this.platform.database.db, actor.tenantId, conversation.contactId);
+    const contact = await contactById(this.platform.database.db, actor.tenantId, conversation.contactId);
     return presentConversation(conversation, contact?.name ?? null);
   }
 
@@ -193,7 +193,7 @@ export class ConversationService {
       });
       return { conversation: updated, changed: true };
     });
-    const contact = await findContact(
+    const contact = await contactById(
       this.platform.database.db,
       actor.tenantId,
       result.conversation.contactId,
@@ -251,7 +251,7 @@ export class ConversationService {
               })),
             )
             .returning();
-    const contact = await findContact(tx.db, conversation.tenantId, conversation.contactId);
+    const contact = await contactById(tx.db, conversation.tenantId, conversation.contactId);
     const audience = audienceOf(conversation);
     await recordEvents(tx, this.platform.bus, [
       ...activityRows.map((row) => ({

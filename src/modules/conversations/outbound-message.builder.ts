@@ -2,7 +2,7 @@ import { and, asc, eq, isNotNull, lt } from 'drizzle-orm';
 import type { OutboundMessage } from '../../channels/adapter.ts';
 import type { Platform } from '../../platform/context.ts';
 import { contactIdentities, messages, users } from '../../platform/db/schema.ts';
-import { findContact } from '../contacts/contact.repository.ts';
+import { contactById } from '../contacts/contact-lookup.ts';
 import type { MessageRow } from './conversation.presenter.ts';
 import * as repository from './conversation.repository.ts';
 
@@ -22,7 +22,7 @@ export async function buildOutboundMessage(
   if (!identity) return undefined;
   const [conversation, contact, files, earlier, author] = await Promise.all([
     repository.findConversation(db, message.tenantId, message.conversationId),
-    findContact(db, message.tenantId, message.contactId),
+    contactById(db, message.tenantId, message.contactId),
     repository.attachmentsOf(db, message.tenantId, [message.id]),
     db
       .select({ externalId: messages.externalId, direction: messages.direction })

@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ChannelRow } from '../channels/channel.presenter.ts';
 import type { ChannelService } from '../channels/channel.service.ts';
-import { findContact, identitiesOf } from '../contacts/contact.repository.ts';
+import { contactById, identitiesOfContacts } from '../contacts/contact-lookup.ts';
 import { detectLanguage } from '../contacts/language-detection.ts';
 import { insertAttachments, storeFiles } from './attachment.service.ts';
 import { audienceOf } from './conversation.policy.ts';
@@ -56,7 +56,7 @@ export class OutboundMessageService {
       if (conversation.status === 'closed') {
         throw new DomainError('conversation_closed', `Conversation #${conversation.number} is closed`);
       }
-      const contact = await findContact(tx.db, actor.tenantId, conversation.contactId);
+      const contact = await contactById(tx.db, actor.tenantId, conversation.contactId);
       const channelId =
         body.channelId ??
         conversation.preferredChannelId ??
@@ -65,7 +65,7 @@ export class OutboundMessageService {
         conversation.channelId;
       const { channel, adapter } = await this.channels.resolve(channelId, actor.tenantId);
       if (!channel.enabled) throw new DomainError('channel_disabled', `Channel ${channel.name} is disabled`);
-      const identities = await identitiesOf(tx.db, actor.tenantId, [conversation.contactId]);
+      const identities = await identitiesOfContacts(tx.db, actor.tenantId, [conversation.contactId]);
       const reachable = (kind: string) =>
         adapter.reachableIdentityKinds === 'any' ||
         (adapter.reachableIdentityKinds as string[]).includes(kind);
@@ -169,7 +169,7 @@ export class OutboundMessageService {
       const updated = await repository.updateConversation(tx.db, actor.tenantId, conversation.id, {
         lastActivityAt: now,
       });
-      const contact = await findContact(tx.db, actor.tenantId, conversation.contactId);
+      const contact = await contactById(tx.db, actor.tenantId, conversation.contactId);
       await this.emit(tx, updated, contact?.name ?? null, [
         { type: 'message.created', message: message!, files: [] },
       ]);

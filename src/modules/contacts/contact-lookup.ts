@@ -1,0 +1,15 @@
+import type { Drizzle } from '../../platform/db/database.ts';
+import { findContact, identitiesOf } from './contact.repository.ts';
+
+/**
+ * What other modules may read of a customer: the contact and its identities. They ask here, never the
+ * repository or the tables, so the contacts module can change how it stores them.
+ */
+export function contactById(db: Drizzle, tenantId: string, contactId: string) {
+  return findContact(db, tenantId, contactId);
+}
+
+/** The identities of these contacts, oldest first. */
+export function identitiesOfContacts(db: Drizzle, tenantId: string, contactIds: string[]) {
+  return identitiesOf(db, tenantId, contactIds);
+}

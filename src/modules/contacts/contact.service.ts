@@ -7,10 +7,11 @@ import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertChannelExists } from '../channels/channel-lookup.ts';
 import type { TenantService } from '../tenants/tenant.service.ts';
 import { type ContactRow, type IdentityRow, presentContact } from './contact.presenter.ts';
 import * as repository from './contact.repository.ts';
-import { assertChannel, decodeCursor, encodeCursor, identityTaken } from './contact-service-helpers.ts';
+import { decodeCursor, encodeCursor, identityTaken } from './contact-service-helpers.ts';
 import type {
   CreateContactBody,
   IdentityBody,
@@ -43,7 +44,8 @@ export class ContactService {
     }));
     const customAttributes = await this.attributes.validate(actor.tenantId, input.customAttributes ?? {});
     const contactId = await this.platform.database.transaction(async (tx) => {
-      if (input.preferredChannelId) await assertChannel(tx.db, actor.tenantId, input.preferredChannelId);
+      if (input.preferredChannelId)
+        await assertChannelExists(tx.db, actor.tenantId, input.preferredChannelId);
       const contact = await repository.insertContact(tx.db, actor.tenantId, {
         name: input.name ?? null,
         language: input.language ?? null,
@@ -132,7 +134,8 @@ export class ContactService {
       ? await this.attributes.validate(actor.tenantId, customAttributes)
       : undefined;
     await this.platform.database.transaction(async (tx) => {
-      if (input.preferredChannelId) await assertChannel(tx.db, actor.tenantId, input.preferredChannelId);
+      if (input.preferredChannelId)
+        await assertChannelExists(tx.db, actor.tenantId, input.preferredChannelId);
       const updated = await tx.db
         .update(contacts)
         .set({

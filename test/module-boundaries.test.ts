@@ -35,8 +35,6 @@ const KNOWN_CROSSINGS = new Set<string>([
   'src/modules/contacts/contact-timeline.service.ts -> sql messages (conversations)',
   'src/modules/contacts/contact.service.ts -> sql conversations (conversations)',
   'src/modules/conversations/conversation.repository.ts -> contacts (contacts)',
-  'src/modules/conversations/outbound-message.builder.ts -> contactIdentities (contacts)',
-  'src/modules/conversations/outbound-message.builder.ts -> users (users)',
   'src/modules/inbox/inbox.repository.ts -> contactIdentities (contacts)',
   'src/modules/inbox/inbox.repository.ts -> contacts (contacts)',
   'src/modules/inbox/inbox.repository.ts -> conversations (conversations)',

@@ -65,6 +65,14 @@ export async function findContact(db: Drizzle, tenantId: string, contactId: stri
   return row;
 }
 
+export async function findIdentityById(db: Drizzle, tenantId: string, identityId: string) {
+  const [row] = await db
+    .select()
+    .from(contactIdentities)
+    .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.id, identityId)));
+  return row;
+}
+
 export async function identitiesOf(
   db: Drizzle,
   tenantId: string,

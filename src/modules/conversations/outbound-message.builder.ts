@@ -1,8 +1,9 @@
 import { and, asc, eq, isNotNull, lt } from 'drizzle-orm';
 import type { OutboundMessage } from '../../channels/adapter.ts';
 import type { Platform } from '../../platform/context.ts';
-import { contactIdentities, messages, users } from '../../platform/db/schema.ts';
-import { contactById } from '../contacts/contact-lookup.ts';
+import { messages } from '../../platform/db/schema.ts';
+import { contactById, identityById } from '../contacts/contact-lookup.ts';
+import { memberById } from '../users/member-lookup.ts';
 import type { MessageRow } from './conversation.presenter.ts';
 import * as repository from './conversation.repository.ts';
 
@@ -13,12 +14,7 @@ export async function buildOutboundMessage(
 ): Promise<OutboundMessage | undefined> {
   const { db } = platform.database;
   if (!message.identityId || !message.channelId) return undefined;
-  const [identity] = await db
-    .select()
-    .from(contactIdentities)
-    .where(
-      and(eq(contactIdentities.tenantId, message.tenantId), eq(contactIdentities.id, message.identityId)),
-    );
+  const identity = await identityById(db, message.tenantId, message.identityId);
   if (!identity) return undefined;
   const [conversation, contact, files, earlier, author] = await Promise.all([
     repository.findConversation(db, message.tenantId, message.conversationId),
@@ -38,9 +34,10 @@ export async function buildOutboundMessage(
       )
       .orderBy(asc(messages.createdAt))
       .limit(100),
+    // The name this tenant knows the author by (a tenant's admin may have set it), not the account's.
     message.authorUserId
-      ? db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, message.authorUserId))
-      : Promise.resolve([]),
+      ? memberById(db, message.tenantId, message.authorUserId)
+      : Promise.resolve(undefined),
   ]);
   const lastInbound = earlier.filter((entry) => entry.direction === 'inbound').at(-1);
   const cc = Array.isArray(message.metadata.cc) ? (message.metadata.cc as string[]) : [];
@@ -63,6 +60,6 @@ export async function buildOutboundMessage(
     inReplyToExternalId: lastInbound?.externalId ?? null,
     references: earlier.map((entry) => entry.externalId!),
     cc,
-    author: author[0] ?? null,
+    author: author ?? null,
   };
 }

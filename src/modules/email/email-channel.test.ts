@@ -1,7 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenEmailChannel, postRawMail, receiveMail } from '../../../test/support/email-factories.ts';
-import { createTenant, eventually, type GivenTenant, unique } from '../../../test/support/factories.ts';
+import {
+  createTenant,
+  eventually,
+  type GivenTenant,
+  givenAgent,
+  unique,
+} from '../../../test/support/factories.ts';
 import { buildMail } from '../../../test/support/mail-builder.ts';
 import { SmtpSink } from '../../../test/support/smtp-sink.ts';
 import { startTestApp, type TestApp, testDatabases } from '../../../test/support/test-app.ts';
@@ -260,6 +266,27 @@ describe.each(testDatabases())('email channel on %s', (kind) => {
     const signature =
       /^DKIM-Signature:([^\r\n]*(\r\n[ \t][^\r\n]*)*)/m.exec(mail.raw.toString('latin1'))?.[1] ?? '';
     expect(signature.replace(/\s+/g, '')).toMatch(/d=shop\.example;.*s=unisono;/);
+  });
+
+  it("signs a reply with the name this tenant gave its author, not the account's name", async () => {
+    const channel = await givenEmailChannel(tenant, {
+      ...sink.settings(),
+      signatureTemplate: '{{agent.name}}',
+    });
+    const agent = await givenAgent(app, tenant);
+    expect((await tenant.api.patch(`/api/v1/users/${agent.id}`, { name: 'Bea vom Versand' })).status).toBe(
+      200,
+    );
+    const stored = await receiveMail(app, channel, await buildMail({ to: channel.address }));
+    const sent = await agent.api.post(`/api/v1/conversations/${stored.conversationId}/replies`, {
+      text: 'Kommt morgen.',
+    });
+    expect(sent.status).toBe(201);
+    await waitForStatus(stored.conversationId, sent.body.id, 'sent');
+    const mail = sink.mails.find(
+      (candidate) => candidate.parsed.messageId === `<unisono.${sent.body.id}@shop.example>`,
+    )!;
+    expect(mail.parsed.text).toContain('Kommt morgen.\n\n-- \nBea vom Versand');
   });
 
   it('retries 4xx answers and fails on 5xx with the server reason', async () => {

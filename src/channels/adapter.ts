@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { IDENTITY_KINDS } from '../platform/db/schema.ts';
+import type { IDENTITY_KINDS } from '../modules/contacts/contacts.tables.ts';
 
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 

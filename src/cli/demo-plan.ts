@@ -3,7 +3,7 @@
  * A fixed seed makes every run tell the same stories.
  */
 import type { IdentityKind } from '../channels/adapter.ts';
-import type { CONVERSATION_STATUSES, PRIORITIES } from '../platform/db/schema.ts';
+import type { CONVERSATION_STATUSES, PRIORITIES } from '../modules/conversations/conversations.tables.ts';
 import type { Role } from '../platform/http/auth.ts';
 import type { ContactPlan } from './demo-contacts.ts';
 import { type Language, type TeamKey, TOPICS, type Topic } from './demo-corpus.ts';

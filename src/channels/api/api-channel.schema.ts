@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IDENTITY_KINDS } from '../../platform/db/schema.ts';
+import { IDENTITY_KINDS } from '../../modules/contacts/contacts.tables.ts';
 
 /** `t=<unix seconds>,sha256=<hex HMAC-SHA256 of "<t>.<raw body>">` in both directions (see signApiBody). */
 export const API_SIGNATURE_HEADER = 'x-unisono-signature';

@@ -1,5 +1,5 @@
-import type { channels } from '../../platform/db/schema.ts';
 import type { ChannelView } from './channels.schema.ts';
+import type { channels } from './channels.tables.ts';
 
 export type ChannelRow = typeof channels.$inferSelect;
 

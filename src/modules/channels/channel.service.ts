@@ -2,13 +2,13 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { ChannelAdapter } from '../../channels/adapter.ts';
 import type { ChannelRegistry } from '../../channels/registry.ts';
 import type { Platform } from '../../platform/context.ts';
-import { channels } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ChannelRow } from './channel.presenter.ts';
 import type { CreateChannelBody, UpdateChannelBody } from './channels.schema.ts';
+import { channels } from './channels.tables.ts';
 
 export interface ResolvedChannel {
   channel: ChannelRow;

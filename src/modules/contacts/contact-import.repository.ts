@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { IdentityKind } from '../../channels/adapter.ts';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { contactIdentities, contacts, IDENTITY_KINDS } from '../../platform/db/schema.ts';
 import type { ContactRow, IdentityRow } from './contact.presenter.ts';
+import { contactIdentities, contacts, IDENTITY_KINDS } from './contacts.tables.ts';
 
 /** Who owns these normalised identity values (any kind; the caller matches the kind). */
 export async function identityOwners(

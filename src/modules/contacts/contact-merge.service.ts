@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
@@ -16,9 +15,11 @@ import { identitiesOf } from './contact.repository.ts';
 import type { MergeContactsBody } from './contacts.schema.ts';
 import {
   contactEvents,
+  contactIdentities,
   contactMerges,
   contactNotes,
   contactOrganizations,
+  contacts,
   mergeSuggestions,
 } from './contacts.tables.ts';
 

@@ -1,5 +1,5 @@
-import type { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import type { ContactView } from './contacts.schema.ts';
+import type { contactIdentities, contacts } from './contacts.tables.ts';
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type IdentityRow = typeof contactIdentities.$inferSelect;

@@ -2,11 +2,17 @@ import { and, asc, desc, eq, ilike, inArray, isNull, lt, or, type SQL, sql } fro
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { IdentityKind } from '../../channels/adapter.ts';
 import type { Database, Drizzle, SqlExecutor } from '../../platform/db/database.ts';
-import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { selectList } from '../../platform/db/select-list.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ContactRow, IdentityRow } from './contact.presenter.ts';
-import { contactEvents, contactNotes, contactOrganizations, organizations } from './contacts.tables.ts';
+import {
+  contactEvents,
+  contactIdentities,
+  contactNotes,
+  contactOrganizations,
+  contacts,
+  organizations,
+} from './contacts.tables.ts';
 import type { NormalisedIdentity } from './identity-normalizer.ts';
 
 /**

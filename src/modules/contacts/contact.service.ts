@@ -2,7 +2,6 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { IdentityKind } from '../../channels/adapter.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Drizzle, Tx } from '../../platform/db/database.ts';
-import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
@@ -18,6 +17,7 @@ import type {
   UpdateContactBody,
   UpdateIdentityBody,
 } from './contacts.schema.ts';
+import { contactIdentities, contacts } from './contacts.tables.ts';
 import type { CustomAttributeService } from './custom-attributes.service.ts';
 import { normaliseIdentity } from './identity-normalizer.ts';
 import type { MergeSuggestionService } from './merge-suggestion.service.ts';

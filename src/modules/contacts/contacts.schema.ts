@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { CONSENT_STATES, IDENTITY_KINDS } from '../../platform/db/schema.ts';
 import { CursorQuery } from '../../platform/http/cursor.ts';
-import { ATTRIBUTE_TYPES } from './contacts.tables.ts';
+import { ATTRIBUTE_TYPES, CONSENT_STATES, IDENTITY_KINDS } from './contacts.tables.ts';
 
 export const IdentityKind = z.enum(IDENTITY_KINDS);
 

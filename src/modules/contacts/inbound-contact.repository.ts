@@ -1,8 +1,8 @@
 import type { IdentityKind } from '../../channels/adapter.ts';
 import type { SqlExecutor } from '../../platform/db/database.ts';
-import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { selectList } from '../../platform/db/select-list.ts';
 import type { ContactRow, IdentityRow } from './contact.presenter.ts';
+import { contactIdentities, contacts } from './contacts.tables.ts';
 
 /*
  * The contact statements of the ingest hot path. Each takes a whole batch of messages at once (the columns

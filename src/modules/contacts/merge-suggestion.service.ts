@@ -1,11 +1,10 @@
 import { and, desc, eq, ilike, ne, or, sql } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
-import { contactIdentities, contacts } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { EventProcessor, EventReference } from '../../platform/events/event-processors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
-import { mergeSuggestions } from './contacts.tables.ts';
+import { contactIdentities, contacts, mergeSuggestions } from './contacts.tables.ts';
 
 // Shared mailbox names say nothing about the person behind them.
 const GENERIC_LOCAL_PARTS = new Set([

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../platform/db/database.ts';
-import { attachments } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AttachmentStorage } from '../../platform/storage/attachment-storage.ts';
 import type { AttachmentRow } from './conversation.presenter.ts';
+import { attachments } from './conversations.tables.ts';
 
 export interface IncomingFile {
   filename: string;

@@ -1,10 +1,10 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.ts';
-import { conversations, messages } from '../../platform/db/schema.ts';
 import type { EventBus } from '../../platform/events/domain-events.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import { audienceOf } from './conversation.policy.ts';
 import { presentConversation } from './conversation.presenter.ts';
+import { conversations, messages } from './conversations.tables.ts';
 
 /** Messages updated per statement when moving by id (a parameter list, kept well under protocol limits). */
 const MESSAGE_CHUNK = 5_000;

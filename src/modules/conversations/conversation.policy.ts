@@ -1,7 +1,8 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { conversations, type EventAudience } from '../../platform/db/schema.ts';
+import type { EventAudience } from '../../platform/db/schema.ts';
 import type { Actor } from '../../platform/http/auth.ts';
+import { conversations } from './conversations.tables.ts';
 
 /**
  * Supervisors and admins see every conversation of their tenant. Agents see conversations without a

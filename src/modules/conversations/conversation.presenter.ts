@@ -1,5 +1,5 @@
-import type { attachments, conversations, messages } from '../../platform/db/schema.ts';
 import type { ConversationView, MessageView } from './conversations.schema.ts';
+import type { attachments, conversations, messages } from './conversations.tables.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;

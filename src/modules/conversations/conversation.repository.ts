@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { attachments, contacts, conversations, messages } from '../../platform/db/schema.ts';
+import { contacts } from '../contacts/contacts.tables.ts';
 import type { AttachmentRow, ConversationRow, MessageRow } from './conversation.presenter.ts';
+import { attachments, conversations, messages } from './conversations.tables.ts';
 
 export async function findByThreadKey(db: Drizzle, tenantId: string, channelId: string, threadKey: string) {
   const [row] = await db

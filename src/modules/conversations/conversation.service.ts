@@ -1,7 +1,6 @@
 import { asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { conversations, messages } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
@@ -15,6 +14,7 @@ import { audienceOf, canSeeConversation, visibleConversationsFilter } from './co
 import { type ConversationRow, presentConversation, presentMessage } from './conversation.presenter.ts';
 import * as repository from './conversation.repository.ts';
 import type { ConversationListQuery, UpdateConversationBody } from './conversations.schema.ts';
+import { conversations, messages } from './conversations.tables.ts';
 
 export const WAKE_SNOOZED_CONVERSATION = 'wake-snoozed-conversation';
 const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CONVERSATION_STATUSES, MESSAGE_STATUSES, PRIORITIES } from '../../platform/db/schema.ts';
 import { CursorQuery } from '../../platform/http/cursor.ts';
+import { CONVERSATION_STATUSES, MESSAGE_STATUSES, PRIORITIES } from './conversations.tables.ts';
 
 export const ConversationStatus = z.enum(CONVERSATION_STATUSES);
 export const Priority = z.enum(PRIORITIES);

@@ -1,11 +1,11 @@
 import type { ChannelAdapter, InboundMessage } from '../../channels/adapter.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { conversations } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import type { ChannelRow } from '../channels/channel.presenter.ts';
 import type { TenantService } from '../tenants/tenant.service.ts';
 import type { ConversationRow } from './conversation.presenter.ts';
 import * as repository from './conversation.repository.ts';
+import { conversations } from './conversations.tables.ts';
 import {
   type ContactChannelKey,
   findOpenConversations,

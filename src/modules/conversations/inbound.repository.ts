@@ -1,8 +1,8 @@
 import type { SqlExecutor } from '../../platform/db/database.ts';
-import { conversations } from '../../platform/db/schema.ts';
 import { selectList } from '../../platform/db/select-list.ts';
 import type { OutboxInsert } from '../../platform/events/domain-events.ts';
 import type { ConversationRow, MessageRow } from './conversation.presenter.ts';
+import { conversations } from './conversations.tables.ts';
 
 /*
  * The conversation statements of the ingest hot path. Each takes a whole batch of messages at once (the

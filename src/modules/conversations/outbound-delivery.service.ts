@@ -2,7 +2,6 @@ import { and, eq } from 'drizzle-orm';
 import type { DeliveryStatusUpdate, SendResult } from '../../channels/adapter.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { messages } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
@@ -12,6 +11,7 @@ import type { ChannelService } from '../channels/channel.service.ts';
 import { audienceOf, canSeeConversation } from './conversation.policy.ts';
 import { type ConversationRow, type MessageRow, presentMessage } from './conversation.presenter.ts';
 import * as repository from './conversation.repository.ts';
+import { messages } from './conversations.tables.ts';
 import { DELIVER_OUTBOUND_MESSAGE, type DeliverOutboundMessageJob } from './deliver-outbound-message.job.ts';
 import {
   describeHorizon,

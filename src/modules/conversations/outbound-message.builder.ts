@@ -1,11 +1,11 @@
 import { and, asc, eq, isNotNull, lt } from 'drizzle-orm';
 import type { OutboundMessage } from '../../channels/adapter.ts';
 import type { Platform } from '../../platform/context.ts';
-import { messages } from '../../platform/db/schema.ts';
 import { contactById, identityById } from '../contacts/contact-lookup.ts';
 import { memberById } from '../users/member-lookup.ts';
 import type { MessageRow } from './conversation.presenter.ts';
 import * as repository from './conversation.repository.ts';
+import { messages } from './conversations.tables.ts';
 
 /** What a channel adapter needs to send one stored reply: recipient, thread references, attachments, author. */
 export async function buildOutboundMessage(

@@ -1,7 +1,6 @@
 import type { DeliveryStatusUpdate } from '../../channels/adapter.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { messages } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import { recordEvents } from '../../platform/events/domain-events.ts';
 import type { Actor } from '../../platform/http/auth.ts';
@@ -21,6 +20,7 @@ import {
 } from './conversation.presenter.ts';
 import * as repository from './conversation.repository.ts';
 import type { NoteBody, ReplyBody } from './conversations.schema.ts';
+import { messages } from './conversations.tables.ts';
 import { DELIVER_OUTBOUND_MESSAGE, type DeliverOutboundMessageJob } from './deliver-outbound-message.job.ts';
 import { sanitizeMessageHtml } from './html-sanitizer.ts';
 import {

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { channels } from '../../platform/db/schema.ts';
+import { channels } from '../channels/channels.tables.ts';
 
 export const FAILED_INBOUND_SOURCES = ['smtp', 'imap', 'reprocess'] as const;
 /** unparseable and flood can be re-processed into messages; loop and report are kept only to be seen. */

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { contactIdentities, contacts, conversations } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
+import { contactIdentities, contacts } from '../contacts/contacts.tables.ts';
+import { conversations } from '../conversations/conversations.tables.ts';
 import type { SavedViewRow } from './inbox.presenter.ts';
 import type { ViewFilters } from './inbox.schema.ts';
 import { savedViews } from './inbox.tables.ts';

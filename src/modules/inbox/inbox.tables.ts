@@ -9,7 +9,8 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { memberships, tenants } from '../../platform/db/schema.ts';
+import { tenants } from '../../platform/db/schema.ts';
+import { memberships } from '../users/users.tables.ts';
 
 /** An agent's own inbox filters, kept under a name; personal, never shared. */
 export const savedViews = pgTable(

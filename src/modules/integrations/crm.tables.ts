@@ -12,7 +12,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from '../../platform/db/columns.ts';
-import { contacts, tenants } from '../../platform/db/schema.ts';
+import { tenants } from '../../platform/db/schema.ts';
+import { contacts } from '../contacts/contacts.tables.ts';
 
 /** One CRM/ERP connector per tenant; the signing secret is sealed with the platform's SecretBox. */
 export const crmConnectors = pgTable('crm_connectors', {

@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { apiTokens, memberships, sessions, teamMembers, tenants, users } from '../../platform/db/schema.ts';
+import { tenants } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { recordAccessChanges } from './access-events.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { normaliseEmail } from './user.service.ts';
+import { apiTokens, memberships, sessions, teamMembers, users } from './users.tables.ts';
 
 export const SESSION_COOKIE = 'unisono_session';
 const TOKEN_PREFIX = 'uni_';

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
-import { invitations, memberships, tenants, users } from '../../platform/db/schema.ts';
+import { tenants } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { AuthService, LoginResult } from './auth.service.ts';
 import { normaliseEmail } from './user.service.ts';
 import type { AcceptInvitationBody, InviteUserBody } from './users.schema.ts';
+import { invitations, memberships, users } from './users.tables.ts';
 
 const NEW_PASSWORD_MIN = 10;
 

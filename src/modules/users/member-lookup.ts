@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Drizzle } from '../../platform/db/database.ts';
-import { memberships } from '../../platform/db/schema.ts';
+import { memberships } from './users.tables.ts';
 
 /**
  * A member of a tenant as that tenant knows them (the name its admins gave them), for other modules that

@@ -1,5 +1,5 @@
-import type { apiTokens, invitations, memberships, teams } from '../../platform/db/schema.ts';
 import type { InvitationView, TeamView, UserView } from './users.schema.ts';
+import type { apiTokens, invitations, memberships, teams } from './users.tables.ts';
 
 /** A member as one tenant knows them: the account's email and language, the rest from the membership. */
 export interface MemberRow {

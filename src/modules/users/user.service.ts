@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Platform } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { memberships, teamMembers, teams, users } from '../../platform/db/schema.ts';
 import { DomainError, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/auth.ts';
 import { newId } from '../../platform/ids.ts';
@@ -10,6 +9,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { recordAccessChanges } from './access-events.ts';
 import type { MemberRow } from './user.presenter.ts';
 import type { CreateUserBody, TeamBody, UpdateMeBody, UpdateUserBody } from './users.schema.ts';
+import { memberships, teamMembers, teams, users } from './users.tables.ts';
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -8,35 +8,8 @@ import {
   receiveApiMessage,
   unique,
 } from '../../../test/support/factories.ts';
-import { FakeReceiver, type ReceivedRequest, type Responder } from '../../../test/support/fake-receiver.ts';
+import { type FakeCrm, givenCrm as givenCrmFor } from '../../../test/support/fake-crm.ts';
 import { startTestApp, type TestApp, testDatabases } from '../../../test/support/test-app.ts';
-import { signCrmBody } from './http-crm-connector.ts';
-
-type Answer = ReturnType<Responder>;
-
-/** A CRM on loopback that speaks the documented contract and rejects unsigned or wrongly signed calls. */
-class FakeCrm {
-  secret = '';
-  lookup: (request: ReceivedRequest, index: number) => Answer = () => ({
-    status: 200,
-    body: { found: false },
-  });
-  activity: (request: ReceivedRequest, index: number) => Answer = () => ({ status: 200, body: { ok: true } });
-  readonly server: FakeReceiver = new FakeReceiver((request) => {
-    if (request.headers['x-unisono-signature'] !== signCrmBody(this.secret, request.body))
-      return { status: 401, body: { error: 'bad signature' } };
-    if (request.path === '/webhook/lookup') return this.lookup(request, this.lookups.length - 1);
-    if (request.path === '/webhook/activities') return this.activity(request, this.activities.length - 1);
-    return { status: 404, body: {} };
-  });
-
-  get lookups(): ReceivedRequest[] {
-    return this.server.requests.filter((request) => request.path === '/webhook/lookup');
-  }
-  get activities(): ReceivedRequest[] {
-    return this.server.requests.filter((request) => request.path === '/webhook/activities');
-  }
-}
 
 const ANNA = {
   found: true,
@@ -69,21 +42,7 @@ describe.each(testDatabases())('CRM connector on %s', (kind) => {
   });
 
   /** A tenant whose CRM connector points at a fresh fake CRM. */
-  async function givenCrm(settings: Record<string, unknown> = {}) {
-    const crm = new FakeCrm();
-    fakes.push(crm);
-    await crm.server.start();
-    const tenant = await createTenant(app);
-    const saved = await tenant.api.request('PUT', '/api/v1/integrations/crm', {
-      baseUrl: crm.server.url,
-      timeoutMs: 1000,
-      cacheTtlSeconds: 60,
-      ...settings,
-    });
-    if (saved.status !== 201) throw new Error(`CRM setup failed: ${JSON.stringify(saved.body)}`);
-    crm.secret = saved.body.signingSecret;
-    return { tenant, crm };
-  }
+  const givenCrm = (settings: Record<string, unknown> = {}) => givenCrmFor(app, fakes, settings);
 
   const givenContact = async (tenant: GivenTenant, extra: Record<string, unknown> = {}) =>
     (
@@ -284,115 +243,6 @@ describe.each(testDatabases())('CRM connector on %s', (kind) => {
       stale: true,
       error: 'CRM timed out after 2000 ms',
     });
-  });
-
-  it('writes a summary back once per resolution, retrying after a 503', async () => {
-    const { tenant, crm } = await givenCrm();
-    crm.activity = (_request, index) =>
-      index === 0 ? { status: 503, body: { error: 'busy' } } : { status: 200, body: {} };
-    const channel = await givenApiChannel(tenant);
-    const email = `${unique('kunde')}@example.de`;
-    const inbound = await receiveApiMessage(app, channel, {
-      from: { kind: 'email', value: email, name: 'Kunde' },
-      subject: 'Bestellung 4711',
-      text: 'Wo ist meine Bestellung?',
-    });
-    const conversation = `/api/v1/conversations/${inbound.conversationId}`;
-    await tenant.api.post(`${conversation}/replies`, { text: 'Ihr Paket ist unterwegs.' });
-    await tenant.api.post(`${conversation}/notes`, { text: 'internal only' });
-    await tenant.api.patch(conversation, { labels: ['versand'], assigneeId: tenant.admin.id });
-    expect((await tenant.api.patch(conversation, { status: 'resolved' })).status).toBe(200);
-
-    const delivered = await eventually(
-      async () => {
-        const log = (await tenant.api.get('/api/v1/integrations/crm/activity-log')).body.items;
-        return log[0]?.status === 'delivered' ? log[0] : undefined;
-      },
-      60_000,
-      'the write-back to be delivered',
-    );
-    expect(delivered).toMatchObject({ conversationId: inbound.conversationId, attempts: 2, lastError: null });
-    expect(delivered.history.map((attempt: any) => [attempt.outcome, attempt.statusCode])).toEqual([
-      ['retryable', 503],
-      ['delivered', 200],
-    ]);
-    expect(crm.activities).toHaveLength(2);
-    expect(crm.activities[0]!.body).toBe(crm.activities[1]!.body);
-    expect(crm.activities[1]!.headers['x-unisono-delivery-id']).toBe(delivered.id);
-    const summary = crm.activities[1]!.json;
-    expect(summary).toMatchObject({
-      type: 'conversation.resolved',
-      id: delivered.id,
-      contact: { id: inbound.contactId, email, name: 'Kunde' },
-      conversation: {
-        id: inbound.conversationId,
-        subject: 'Bestellung 4711',
-        status: 'resolved',
-        labels: ['versand'],
-        channelIds: [channel.id],
-        messageCount: 2,
-        assignee: { id: tenant.admin.id, email: tenant.admin.email, name: 'Ada Admin' },
-      },
-      lastCustomerMessage: { text: 'Wo ist meine Bestellung?', channelId: channel.id },
-      lastAgentReply: {
-        text: 'Ihr Paket ist unterwegs.',
-        author: { id: tenant.admin.id, name: 'Ada Admin' },
-      },
-    });
-    expect(summary.conversation.firstMessageAt <= summary.conversation.lastMessageAt).toBe(true);
-
-    // Still resolved: later changes post nothing; a new resolution posts again.
-    await tenant.api.patch(conversation, { labels: ['versand', 'erledigt'] });
-    await tenant.api.patch(conversation, { status: 'closed' });
-    await tenant.api.patch(conversation, { status: 'open' });
-    await tenant.api.patch(conversation, { status: 'resolved' });
-    // Events are handled in order: had the label change or the closing posted, it would come before this one.
-    await eventually(
-      async () => crm.activities.some((activity) => activity.json.conversation.labels.includes('erledigt')),
-      30_000,
-      'the second resolution',
-    );
-    expect(crm.activities).toHaveLength(3);
-    expect(crm.activities[2]!.json.conversation).toMatchObject({
-      status: 'resolved',
-      labels: ['versand', 'erledigt'],
-    });
-    const log = (await tenant.api.get('/api/v1/integrations/crm/activity-log')).body.items;
-    expect(log).toHaveLength(2);
-  });
-
-  it('records a permanent 4xx as failed, visible in the log, and sends it again on request', async () => {
-    const { tenant, crm } = await givenCrm();
-    crm.activity = () => ({ status: 422, body: { error: 'unknown customer' } });
-    const channel = await givenApiChannel(tenant);
-    const inbound = await receiveApiMessage(app, channel);
-    await tenant.api.patch(`/api/v1/conversations/${inbound.conversationId}`, { status: 'resolved' });
-    const failed = await eventually(
-      async () => {
-        const log = (await tenant.api.get('/api/v1/integrations/crm/activity-log?status=failed')).body.items;
-        return log[0];
-      },
-      60_000,
-      'the write-back to fail',
-    );
-    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed.lastError).toContain('CRM answered 422');
-    expect(crm.activities).toHaveLength(1);
-
-    crm.activity = () => ({ status: 201, body: {} });
-    const retried = await tenant.api.post(`/api/v1/integrations/crm/activity-log/${failed.id}/retry`);
-    expect(retried.status).toBe(200);
-    expect(retried.body.status).toBe('pending');
-    await eventually(
-      async () =>
-        (await tenant.api.get('/api/v1/integrations/crm/activity-log')).body.items[0].status === 'delivered',
-      60_000,
-      'the retried write-back',
-    );
-    // A failed write-back is never retried on its own: the CRM saw the first try and the one asked for.
-    expect(crm.activities).toHaveLength(2);
-    const again = await tenant.api.post(`/api/v1/integrations/crm/activity-log/${failed.id}/retry`);
-    expect(again.status).toBe(409);
   });
 
   it('refuses a CRM on a private or metadata address the allow-list does not name', async () => {

@@ -158,19 +158,3 @@ export async function findConversationByNumber(db: Drizzle, tenantId: string, nu
     .where(and(eq(conversations.tenantId, tenantId), eq(conversations.number, number)));
   return row;
 }
-
-/** Whether an identity value was addressed on the conversation (e.g. in CC). */
-export async function isParticipant(db: Drizzle, conversation: ConversationRow, identityValue: string) {
-  const [row] = await db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.tenantId, conversation.tenantId),
-        eq(messages.conversationId, conversation.id),
-        sql`${messages.metadata} -> 'cc' ? ${identityValue.toLowerCase()}`,
-      ),
-    )
-    .limit(1);
-  return Boolean(row);
-}
